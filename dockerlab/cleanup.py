@@ -1,0 +1,112 @@
+"""Removing what the kit created, and only that.
+
+Similar to ``docker rm -f $(docker ps -aq --filter label=...)`` followed by the same for
+networks, volumes and images, in the order that lets each removal succeed. Objects without
+the kit's labels are never listed, so never touched.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import docker.errors
+
+from . import labels
+
+
+@dataclass
+class CleanupReport:
+    """What was removed, per kind, and what could not be."""
+
+    removed: dict[str, list[str]] = field(
+        default_factory=lambda: {"containers": [], "networks": [], "volumes": [], "images": []})
+    failed: list[str] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return sum(len(names) for names in self.removed.values())
+
+    def __str__(self) -> str:
+        counts = ", ".join(f"{len(names)} {kind}" for kind, names in self.removed.items())
+        text = f"Removed {counts}."
+        if self.failed:
+            text += " Could not remove: " + "; ".join(self.failed)
+        return text
+
+
+def _containers(client, report, filters):
+    for container in client.containers.list(all=True, filters=filters):
+        try:
+            container.remove(force=True, v=True)
+            report.removed["containers"].append(container.name)
+        except docker.errors.NotFound:
+            pass  # removed meanwhile (``--rm``)
+        except docker.errors.APIError as error:
+            report.failed.append(f"container {container.name}: {error.explanation}")
+
+
+def _networks(client, report, filters):
+    for network in client.networks.list(filters=filters):
+        try:
+            network.remove()
+            report.removed["networks"].append(network.name)
+        except docker.errors.NotFound:
+            pass
+        except docker.errors.APIError as error:
+            report.failed.append(f"network {network.name}: {error.explanation}")
+
+
+def _volumes(client, report, filters):
+    for volume in client.volumes.list(filters=filters):
+        try:
+            volume.remove(force=True)
+            report.removed["volumes"].append(volume.name)
+        except docker.errors.NotFound:
+            pass
+        except docker.errors.APIError as error:
+            report.failed.append(f"volume {volume.name}: {error.explanation}")
+
+
+def _images(client, report, filters):
+    """Children before parents: retry the ones a dependent image held back."""
+    pending = client.images.list(all=True, filters=filters)
+    while pending:
+        held_back = []
+        for image in pending:
+            try:
+                client.images.remove(image.id, force=True, noprune=False)
+                report.removed["images"].append(image.tags[0] if image.tags else image.short_id)
+            except docker.errors.ImageNotFound:
+                pass  # deleted with its child
+            except docker.errors.APIError as error:
+                held_back.append((image, error))
+        if len(held_back) == len(pending):
+            report.failed += [f"image {i.short_id}: {e.explanation}" for i, e in held_back]
+            return
+        pending = [image for image, _ in held_back]
+
+
+def remove_labelled(client, filters: dict) -> CleanupReport:
+    """Remove every container, network, volume and image matching ``filters``."""
+    report = CleanupReport()
+    for step in (_containers, _networks, _volumes, _images):
+        step(client, report, filters)
+    return report
+
+
+def clean_session(client, session: str) -> CleanupReport:
+    """Remove one session's objects: what ``lab.cleanup()`` does."""
+    return remove_labelled(client, labels.session_filter(session))
+
+
+def clean_all_sessions(client, include_base_images: bool = False) -> CleanupReport:
+    """Remove every session's objects (and the base images too, when asked)."""
+    report = remove_labelled(client, {"label": [f"{labels.KIT}={labels.KIT_VALUE}",
+                                                labels.SESSION]})
+    if include_base_images:
+        base = remove_labelled(client, {"label": [f"{labels.KIT}={labels.KIT_VALUE}",
+                                                  labels.BASE]})
+        for kind, names in base.removed.items():
+            report.removed[kind] += names
+        report.failed += base.failed
+    return report

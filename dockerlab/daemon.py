@@ -1,0 +1,191 @@
+"""Bringing a Docker Engine up when none answers, and stopping the one the kit started.
+
+Similar to ``sudo apt-get install docker.io && sudo dockerd &``, done carefully:
+
+- an engine that already answers is used as it is and never stopped by the kit;
+- as root (or with passwordless sudo) on Debian/Ubuntu, missing system packages are
+  installed (:data:`SYSTEM_PACKAGES`), ``dockerd`` is started in the background with its log
+  in :func:`state_dir`, and the kit waits until it answers;
+- the kit records what it started in ``engine.json`` so that :func:`stop_started_engine`
+  stops exactly that and nothing else.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from .engine import EngineLocation, find_engine
+from .errors import EngineNotFound, EngineSetupFailed
+
+#: Debian package -> a file that shows it is installed
+SYSTEM_PACKAGES = {
+    "docker.io": "/usr/sbin/dockerd",
+    "busybox-static": "/bin/busybox",
+    "docker-registry": "/usr/bin/docker-registry",
+}
+START_TIMEOUT = 60
+STOP_TIMEOUT = 30
+
+
+@dataclass
+class EngineStatus:
+    """What :func:`ensure_engine` found or did, with a one-line summary."""
+
+    location: EngineLocation
+    started: bool
+    message: str
+
+
+def state_dir() -> Path:
+    """Where the kit keeps the started engine's pid record and log."""
+    if os.geteuid() == 0:
+        return Path(os.environ.get("DOCKERLAB_STATE_DIR", "/var/lib/dockerlab"))
+    base = os.environ.get("XDG_STATE_HOME", str(Path.home() / ".local" / "state"))
+    return Path(os.environ.get("DOCKERLAB_STATE_DIR", f"{base}/dockerlab"))
+
+
+def _state_file() -> Path:
+    return state_dir() / "engine.json"
+
+
+def log_file() -> Path:
+    return state_dir() / "dockerd.log"
+
+
+def _privilege_prefix() -> list[str] | None:
+    """``[]`` as root, ``["sudo", "-n"]`` with passwordless sudo, ``None`` otherwise."""
+    if os.geteuid() == 0:
+        return []
+    if shutil.which("sudo") and subprocess.run(["sudo", "-n", "true"], capture_output=True,
+                                               timeout=10).returncode == 0:
+        return ["sudo", "-n"]
+    return None
+
+
+def is_debian_like() -> bool:
+    return Path("/etc/debian_version").exists() and shutil.which("apt-get") is not None
+
+
+def missing_packages() -> list[str]:
+    """The kit's system packages that are not installed here."""
+    missing = [name for name, marker in SYSTEM_PACKAGES.items() if not Path(marker).exists()]
+    if "busybox-static" not in missing:
+        from .baseimage import find_static_busybox
+
+        if find_static_busybox() is None:
+            missing.append("busybox-static")
+    return missing
+
+
+def install_packages(packages: list[str], prefix: list[str]) -> None:
+    """``apt-get install`` the given packages, with a clear error when apt fails."""
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    steps = [prefix + ["apt-get", "update", "-q"],
+             prefix + ["apt-get", "install", "-y", "-q", "--no-install-recommends", *packages]]
+    for step in steps:
+        done = subprocess.run(step, capture_output=True, text=True, env=env)
+        if done.returncode != 0:
+            raise EngineSetupFailed(
+                f"`{' '.join(step)}` failed:\n{done.stderr.strip()[-1500:]}",
+                "Check that this machine reaches Debian's package mirror, or install "
+                f"{', '.join(packages)} yourself, then run this again.")
+
+
+def _read_state() -> dict | None:
+    try:
+        state = json.loads(_state_file().read_text())
+    except (OSError, ValueError):
+        return None
+    return state if _is_dockerd(state.get("pid", -1)) else None
+
+
+def _is_dockerd(pid: int) -> bool:
+    try:
+        return "dockerd" in Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
+    except OSError:
+        return False
+
+
+def _tail(path: Path, lines: int = 15) -> str:
+    try:
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+    except OSError:
+        return "(no log written)"
+
+
+def start_dockerd(prefix: list[str]) -> int:
+    """Start ``dockerd`` in the background; return its pid once it answers."""
+    state_dir().mkdir(parents=True, exist_ok=True)
+    command = prefix + ["dockerd", "--log-level=warn"]
+    if prefix:  # started through sudo: let this user's group open the socket
+        command += ["--group", str(os.getegid())]
+    with open(log_file(), "ab") as log:
+        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT,
+                                   stdin=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise EngineSetupFailed(
+                f"dockerd exited at once (code {process.returncode}). Its log says:\n"
+                f"{_tail(log_file())}", f"The full log is {log_file()}.")
+        try:
+            find_engine()
+        except EngineNotFound:
+            time.sleep(0.5)
+            continue
+        return process.pid
+    process.terminate()
+    raise EngineSetupFailed(f"dockerd did not answer within {START_TIMEOUT} s.",
+                            f"Its log is {log_file()}:\n{_tail(log_file())}")
+
+
+def ensure_engine(install: bool = True) -> EngineStatus:
+    """Use the engine that answers, or install and start one when allowed."""
+    try:
+        location = find_engine()
+        return EngineStatus(location, False,
+                            f"Docker Engine found at {location.url} ({location.how}).")
+    except EngineNotFound as not_found:
+        prefix = _privilege_prefix()
+        if os.environ.get("DOCKER_HOST") or prefix is None or not is_debian_like():
+            raise not_found
+    missing = missing_packages() if install else []
+    if missing:
+        install_packages(missing, prefix)
+    if not shutil.which("dockerd") and not Path("/usr/sbin/dockerd").exists():
+        raise EngineSetupFailed("dockerd is not installed.",
+                                "Install Debian's docker.io package, then run this again.")
+    pid = start_dockerd(prefix)
+    _state_file().write_text(json.dumps({"pid": pid, "log": str(log_file()),
+                                         "sudo": bool(prefix), "started": time.time()}))
+    installed = f"installed {', '.join(missing)}; " if missing else ""
+    return EngineStatus(find_engine(), True,
+                        f"dockerlab {installed}started dockerd (pid {pid}, log "
+                        f"{log_file()}); stop it with `python -m dockerlab engine down`.")
+
+
+def stop_started_engine() -> str:
+    """Stop the dockerd the kit started (and only that one); say what happened."""
+    state = _read_state()
+    _state_file().unlink(missing_ok=True)
+    if state is None:
+        return "No engine started by dockerlab is running; nothing to stop."
+    pid = state["pid"]
+    if state.get("sudo"):
+        subprocess.run(["sudo", "-n", "kill", "-TERM", str(pid)], check=False)
+    else:
+        os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + STOP_TIMEOUT
+    while _is_dockerd(pid) and time.monotonic() < deadline:
+        time.sleep(0.3)
+    if _is_dockerd(pid):
+        os.kill(pid, signal.SIGKILL)
+        return f"dockerd (pid {pid}) did not stop within {STOP_TIMEOUT} s and was killed."
+    return f"Stopped the dockerd that dockerlab started (pid {pid})."

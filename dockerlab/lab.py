@@ -1,0 +1,141 @@
+"""The lab session: one per notebook, owning every Docker object the notebook creates.
+
+::
+
+    lab = Lab("00_welcome")              # finds the engine, makes sure base images exist
+    lab.client.containers.run(lab.base_image, "echo hi", remove=True)   # labelled, no pull
+    lab.run("echo hi")                   # the same, shorter: returns the output text
+    lab.cleanup()                        # removes exactly what this session created
+
+``lab.client`` is a real ``docker.DockerClient`` (see :mod:`dockerlab.guard`), so everything a
+learner learns about the Docker SDK works as documented, with the kit's labels and
+no-pull guard underneath.
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+
+from . import labels
+from .baseimage import BUSYBOX_IMAGE, ensure_busybox_image
+from .cleanup import CleanupReport, clean_session
+from .engine import API_TIMEOUT, EngineLocation, find_engine
+from .errors import DockerLabError, translate
+from .guard import LabClient, Policy
+
+ALLOW_PULL_ENV = "DOCKERLAB_ALLOW_PULL"
+
+
+def pulls_allowed_by_environment() -> bool:
+    """True when the user opted in to public pulls with ``DOCKERLAB_ALLOW_PULL``."""
+    return os.environ.get(ALLOW_PULL_ENV, "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+class Lab:
+    """A session on the Docker Engine: labelled objects, no implicit pulls, full cleanup."""
+
+    def __init__(self, notebook: str = "notebook", *, engine: EngineLocation | None = None,
+                 allow_pull: bool | None = None, base_images: bool = True,
+                 timeout: int = API_TIMEOUT):
+        self.notebook = notebook
+        self.session = labels.new_session_id(notebook)
+        self.labels = labels.session_labels(self.session, notebook)
+        self.location = engine or find_engine()
+        allow = pulls_allowed_by_environment() if allow_pull is None else allow_pull
+        self.policy = Policy(labels=self.labels, allow_pull=allow)
+        self.client = self._connect(timeout)
+        self.base_image = BUSYBOX_IMAGE
+        self.policy.builders[BUSYBOX_IMAGE] = lambda: ensure_busybox_image(self.client)
+        if base_images:
+            ensure_busybox_image(self.client)
+        atexit.register(self._cleanup_at_exit)
+
+    def _connect(self, timeout: int) -> LabClient:
+        try:
+            return LabClient(self.policy, base_url=self.location.url, tls=self.location.tls,
+                             version="auto", timeout=timeout)
+        except Exception as error:
+            raise translate(error, engine=f"The engine at {self.location.url}") from None
+
+    # --- context manager ----------------------------------------------------------------
+    def __enter__(self) -> Lab:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.cleanup()
+
+    def __repr__(self) -> str:
+        return f"<Lab session={self.session!r} engine={self.location.url!r}>"
+
+    # --- small conveniences over lab.client ---------------------------------------------
+    def run(self, command, image: str | None = None, **kwargs) -> str:
+        """Run ``command`` to completion and return its output; similar to ``docker run --rm``.
+
+        A string is run by the image's ``sh -c`` (so ``;`` and ``|`` work); a list is run as
+        it is. A non-zero exit raises :class:`~dockerlab.errors.ContainerError`.
+        """
+        if isinstance(command, str):
+            command = ["sh", "-c", command]
+        try:
+            output = self.client.containers.run(image or self.base_image, command,
+                                                remove=True, stderr=True, **kwargs)
+        except Exception as error:
+            raise self.explain(error) from None
+        return output.decode(errors="replace")
+
+    def start(self, command=None, image: str | None = None, **kwargs):
+        """Start a container in the background; similar to ``docker run -d``.
+
+        A string command is run by ``sh -c``, as in :meth:`run`.
+        """
+        if isinstance(command, str):
+            command = ["sh", "-c", command]
+        try:
+            return self.client.containers.run(image or self.base_image, command, detach=True,
+                                              **kwargs)
+        except Exception as error:
+            raise self.explain(error) from None
+
+    def explain(self, error: BaseException) -> DockerLabError:
+        """The kit's error for any SDK/transport error, naming this session's engine."""
+        import docker.errors
+
+        if isinstance(error, docker.errors.ContainerError):
+            from .errors import ContainerError
+
+            output = (error.stderr or b"").decode(errors="replace").strip()
+            return ContainerError(
+                f"The command {error.command!r} exited with status {error.exit_status} in "
+                f"image '{error.image}'." + (f" It printed:\n{output}" if output else ""),
+                "Read what the command printed; run it with `lab.start(...)` and look at "
+                "`container.logs()` to investigate.")
+        return translate(error, engine=f"The engine at {self.location.url}")
+
+    # --- what this session owns ---------------------------------------------------------
+    def containers(self) -> list:
+        """This session's containers (running or not)."""
+        return self.client.containers.list(all=True,
+                                           filters=labels.session_filter(self.session))
+
+    def images(self) -> list:
+        return self.client.images.list(filters=labels.session_filter(self.session))
+
+    def networks(self) -> list:
+        return self.client.networks.list(filters=labels.session_filter(self.session))
+
+    def volumes(self) -> list:
+        return self.client.volumes.list(filters=labels.session_filter(self.session))
+
+    def cleanup(self) -> CleanupReport:
+        """Remove every object this session created so far; safe to call again later."""
+        try:
+            return clean_session(self.client, self.session)
+        except Exception as error:
+            raise self.explain(error) from None
+
+    def _cleanup_at_exit(self) -> None:
+        try:
+            self.cleanup()
+        except DockerLabError:
+            pass  # the engine is gone: `dockerlab clean` removes the rest later
