@@ -109,7 +109,7 @@ def _probe(candidate: Candidate) -> str | None:
     """``None`` when the engine answers, otherwise a short reason (``"denied"`` for EACCES)."""
     path = candidate.socket_path
     if path is not None and not path.exists():
-        return "absent"
+        return "no socket there"
     if path is not None and not os.access(path, os.R_OK | os.W_OK):
         return "denied"
     try:
@@ -175,8 +175,8 @@ def engine_not_found(tried_candidates: list[Candidate], tried: list[str]) -> Eng
         return EngineNotFound(
             f"No Docker Engine answers at {explicit.url}, which the {explicit.how} "
             f"asks for ({tried[-1].rsplit(': ', 1)[-1]}).",
-            "Check that address, or unset it to let the kit look in the usual places. "
-            + _platform_advice())
+            f"Check that address, or unset {'DOCKER_HOST' if 'DOCKER_HOST' in explicit.how else 'DOCKER_CONTEXT'} "
+            "to let the kit look in the usual places (and start an engine there when it can).")
     return EngineNotFound(
         "No Docker Engine answers on this machine. The kit looked at: "
         + "; ".join(tried) + ".", _platform_advice())

@@ -1,0 +1,105 @@
+"""The ``dockerlab`` command (also ``python -m dockerlab``).
+
+::
+
+    dockerlab doctor              can the kit run here? what is this engine?
+    dockerlab clean [--all]       remove every session's objects (--all: base images too)
+    dockerlab engine up|down      start an engine when none answers / stop the one we started
+    dockerlab base-images         build the kit's offline base images
+    dockerlab lab                 start JupyterLab on the notebooks
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from .errors import DockerLabError
+
+
+def _doctor(args) -> int:
+    from .doctor import diagnose
+
+    report = diagnose()
+    print(report)
+    return 0 if report.can_run else 1
+
+
+def _clean(args) -> int:
+    from .cleanup import clean_all_sessions, clean_session
+    from .engine import connect
+
+    client = connect()
+    if args.session:
+        report = clean_session(client, args.session)
+    else:
+        report = clean_all_sessions(client, include_base_images=args.all)
+    print(report)
+    return 0 if not report.failed else 1
+
+
+def _engine(args) -> int:
+    from .daemon import ensure_engine, stop_started_engine
+
+    if args.action == "up":
+        print(ensure_engine().message)
+    elif args.action == "down":
+        print(stop_started_engine())
+    else:
+        from .engine import find_engine
+
+        location = find_engine()
+        print(f"Docker Engine at {location.url} ({location.how}).")
+    return 0
+
+
+def _base_images(args) -> int:
+    from .baseimage import ensure_busybox_image
+    from .engine import connect
+
+    image = ensure_busybox_image(connect(), rebuild=args.rebuild)
+    print(f"{', '.join(image.tags)} ({image.short_id}) is ready.")
+    return 0
+
+
+def _lab(args) -> int:
+    from .launcher import main as launch
+
+    return launch(args.rest) or 0
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="dockerlab", description=__doc__.split("\n\n")[0],
+                                  formatter_class=argparse.RawDescriptionHelpFormatter)
+    commands = top.add_subparsers(dest="command", required=True)
+    commands.add_parser("doctor", help="check the set-up and describe the engine") \
+        .set_defaults(run=_doctor)
+    clean = commands.add_parser("clean", help="remove the objects the kit's sessions made")
+    clean.add_argument("--all", action="store_true", help="also remove the kit's base images")
+    clean.add_argument("--session", help="only this session's objects")
+    clean.set_defaults(run=_clean)
+    engine = commands.add_parser("engine", help="bring a Docker Engine up, or stop ours")
+    engine.add_argument("action", choices=["up", "down", "status"])
+    engine.set_defaults(run=_engine)
+    base = commands.add_parser("base-images", help="build the kit's offline base images")
+    base.add_argument("--rebuild", action="store_true")
+    base.set_defaults(run=_base_images)
+    lab = commands.add_parser("lab", help="start JupyterLab on the notebooks")
+    lab.add_argument("rest", nargs=argparse.REMAINDER)
+    lab.set_defaults(run=_lab)
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except DockerLabError as error:
+        print(f"dockerlab: {error.paragraph()}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
