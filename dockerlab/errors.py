@@ -14,6 +14,9 @@
     │   └── PullNotAllowed              the kit refused to pull from a public registry
     ├── BuildFailed                     a Dockerfile step failed or the Dockerfile is wrong
     ├── ContainerError                  a container operation the engine refused
+    │   ├── InvalidContainerState       the operation is not possible in the current state
+    │   ├── ResourceLimitInvalid        a memory/CPU limit the kit or engine rejects
+    │   └── CommandNotFound             the command does not exist in the image
     ├── ObjectNotFound                  no container/network/volume by that name
     ├── RegistryError                   a registry refused or did not answer
     │   └── RegistryUnreachable         nothing listens where the registry should be
@@ -96,6 +99,18 @@ class BuildFailed(DockerLabError):
 
 class ContainerError(DockerLabError):
     """The engine refused a container operation (wrong state, bad option, bad command)."""
+
+
+class InvalidContainerState(ContainerError):
+    """The operation is not possible in the container's current state (unpause a running one)."""
+
+
+class ResourceLimitInvalid(ContainerError):
+    """A memory limit or CPU quota that cannot work (unparsable, too small, absurd, negative)."""
+
+
+class CommandNotFound(ContainerError):
+    """The command given to a container does not exist in its image."""
 
 
 class ObjectNotFound(DockerLabError):
