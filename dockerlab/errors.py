@@ -16,8 +16,13 @@
     ├── ContainerError                  a container operation the engine refused
     │   ├── InvalidContainerState       the operation is not possible in the current state
     │   ├── ResourceLimitInvalid        a memory/CPU limit the kit or engine rejects
-    │   └── CommandNotFound             the command does not exist in the image
+    │   ├── CommandNotFound             the command does not exist in the image
+    │   └── PortTaken                   a host port asked for is already in use
     ├── ObjectNotFound                  no container/network/volume by that name
+    │   └── NetworkNotFound             no network by that name
+    ├── StorageError                    a volume or mount cannot be used as asked
+    │   ├── BindSourceMissing           the host path of a bind mount does not exist
+    │   └── VolumeInUse                 a volume still used by a container
     ├── RegistryError                   a registry refused or did not answer
     │   └── RegistryUnreachable         nothing listens where the registry should be
     ├── NeedsRoot                       a low-level demo needs root (or a helper container)
@@ -115,6 +120,26 @@ class CommandNotFound(ContainerError):
 
 class ObjectNotFound(DockerLabError):
     """No container, network or volume with that name or ID."""
+
+
+class NetworkNotFound(ObjectNotFound):
+    """No network with that name or ID."""
+
+
+class PortTaken(ContainerError):
+    """A host port a container asked to publish is already used by something else."""
+
+
+class StorageError(DockerLabError):
+    """A volume or a mount cannot be used as asked."""
+
+
+class BindSourceMissing(StorageError):
+    """The host directory or file of a bind mount does not exist."""
+
+
+class VolumeInUse(StorageError):
+    """A volume cannot be removed while a container (even a stopped one) uses it."""
 
 
 class RegistryError(DockerLabError):
