@@ -24,7 +24,12 @@
     │   ├── BindSourceMissing           the host path of a bind mount does not exist
     │   └── VolumeInUse                 a volume still used by a container
     ├── RegistryError                   a registry refused or did not answer
-    │   └── RegistryUnreachable         nothing listens where the registry should be
+    │   ├── RegistryUnreachable         nothing listens where the registry should be
+    │   ├── RegistryStartFailed         the kit's local registry did not start
+    │   ├── RegistryAuthFailed          missing or wrong credentials (HTTP 401)
+    │   ├── RegistryNotFound            unknown repository, tag, manifest or blob
+    │   ├── DigestMismatch              content whose sha256 is not its digest
+    │   └── TransferFailed              a push or pull stream reported an error
     ├── NeedsRoot                       a low-level demo needs root (or a helper container)
     └── ExerciseError                   an exercise is unknown or badly defined
 
@@ -148,6 +153,26 @@ class RegistryError(DockerLabError):
 
 class RegistryUnreachable(RegistryError):
     """Nothing answers at the registry's address."""
+
+
+class RegistryStartFailed(RegistryError):
+    """The kit's local registry (process or container) did not start or answer."""
+
+
+class RegistryAuthFailed(RegistryError):
+    """The registry answered 401: credentials are missing or wrong."""
+
+
+class RegistryNotFound(RegistryError):
+    """The registry has no such repository, tag, manifest or blob."""
+
+
+class DigestMismatch(RegistryError):
+    """Content whose sha256 is not the digest it was sent or stored under."""
+
+
+class TransferFailed(RegistryError):
+    """An error item in a push or pull progress stream."""
 
 
 class NeedsRoot(DockerLabError):
