@@ -7,7 +7,9 @@
     │   ├── EngineNotFound              no engine answers where we looked
     │   ├── EnginePermissionDenied      an engine is there, its socket is closed to us
     │   ├── EngineUnreachable           the engine stopped answering mid-session
-    │   └── EngineSetupFailed           installing or starting dockerd went wrong
+    │   ├── EngineSetupFailed           installing or starting dockerd went wrong
+    │   ├── EngineTLSError              the TLS handshake failed (wrong or missing certificate)
+    │   └── ApiVersionRefused           the engine does not speak the API version asked for
     ├── ImageError                      an image is missing or its name is wrong
     │   ├── ImageMissing                not in the local image store (and no pull allowed)
     │   ├── ImageNameInvalid            the reference cannot be parsed
@@ -79,6 +81,14 @@ class EngineUnreachable(EngineError):
 
 class EngineSetupFailed(EngineError):
     """Installing or starting the Docker Engine did not work."""
+
+
+class EngineTLSError(EngineError):
+    """The TLS handshake with an engine failed: a wrong, missing or untrusted certificate."""
+
+
+class ApiVersionRefused(EngineError):
+    """The engine refused the REST API version the client asked for."""
 
 
 class ImageError(DockerLabError):
