@@ -33,6 +33,8 @@
     │   ├── DigestMismatch              content whose sha256 is not its digest
     │   └── TransferFailed              a push or pull stream reported an error
     ├── NeedsRoot                       a low-level demo needs root (or a helper container)
+    ├── DemoFailed                      a low-level Linux demo (syscall, mount, cgroup) failed
+    ├── LabStartFailed                  JupyterLab did not start or did not answer
     └── ExerciseError                   an exercise is unknown or badly defined
 
 Lower-level errors (``docker.errors``, ``requests``, ``urllib3``) are turned into these by
@@ -187,6 +189,14 @@ class TransferFailed(RegistryError):
 
 class NeedsRoot(DockerLabError):
     """A low-level demo needs root privileges on a Linux host."""
+
+
+class DemoFailed(DockerLabError):
+    """A low-level Linux demo failed: a system call, a mount or a cgroup refused."""
+
+
+class LabStartFailed(DockerLabError):
+    """JupyterLab (started by ``dockerlab lab``) exited early or never answered."""
 
 
 class ExerciseError(DockerLabError):
