@@ -1,14 +1,13 @@
 """Notebook integration: errors shown as one paragraph, never a transport traceback.
 
 Importing :mod:`dockerlab` inside IPython installs :func:`show_error` as the handler for the
-kit's errors and for docker-py / requests / urllib3 errors. The cell fails (so nbval and
-"Run All" still stop there) but the learner reads what happened and what to do, and the
-kernel keeps working.
+kit's errors and for docker-py / requests / urllib3 errors. The cell still fails the normal
+way (an ``error`` output, so "Run All", nbclient and nbval stop or report there), but what
+the learner reads in place of the traceback is what happened and what to do. The kernel
+keeps working.
 """
 
 from __future__ import annotations
-
-import html
 
 from .errors import DockerLabError, translate
 
@@ -22,22 +21,24 @@ def _handled_types() -> tuple[type, ...]:
             requests.exceptions.RequestException, urllib3.exceptions.HTTPError)
 
 
-def error_box(error: DockerLabError) -> dict:
-    """A display bundle (HTML and plain text) for one error."""
-    kind = type(error).__name__
-    text = f"{kind}: {error.message}" + (f"\n{error.advice}" if error.advice else "")
-    advice = f"<p><b>What to do:</b> {html.escape(error.advice)}</p>" if error.advice else ""
-    box = ("<div style='border-left:4px solid #c0392b;padding:6px 12px;background:#fdf2f0'>"
-           f"<p><b>{html.escape(kind)}</b>: {html.escape(error.message)}</p>{advice}</div>")
-    return {"text/plain": text, "text/html": box}
+def error_lines(error: DockerLabError) -> list[str]:
+    """The lines shown in place of a traceback (red name, message, advice)."""
+    lines = [f"\x1b[1;31m{type(error).__name__}\x1b[0m: {error.message}"]
+    if error.advice:
+        lines.append(f"\x1b[1mWhat to do:\x1b[0m {error.advice}")
+    return lines
 
 
 def show_error(shell, etype, value, tb, tb_offset=None):
     """IPython custom exception handler: one paragraph instead of a traceback."""
-    from IPython.display import display
-
-    display(error_box(translate(value)), raw=True)
-    return None
+    error = translate(value)
+    lines = error_lines(error)
+    publish = getattr(shell, "_showtraceback", None)
+    if publish is not None:  # ipykernel: an `error` message, seen by frontends and nbval
+        publish(type(error), error, lines)
+    else:
+        print("\n".join(lines))
+    return lines
 
 
 def install_error_display() -> bool:
