@@ -1,0 +1,321 @@
+"""Building an image step by step, and seeing which steps the build cache answered.
+
+Similar to ``docker build -t TAG .`` with the classic builder, whose output this module reads::
+
+    Step 2/5 : RUN apk add curl          <- a step starts: its instruction
+     ---> Using cache                    <- ... answered by the cache (no container ran)
+     ---> Running in 3f2a1c9d8e7b        <- ... or run in a temporary container
+    fetch https://...                    <- what the step printed
+    Removing intermediate container 3f2a1c9d8e7b
+     ---> 9c1e44b0a2d3                   <- the image this step made: the next step's parent
+
+::
+
+    result = build(lab, "FROM dockerlab/busybox\\nRUN echo hi > /hi\\n", tag="demo:1")
+    result.steps[1].cached, result.steps[1].size     # False, 3
+    build(lab, same_dockerfile, tag="demo:1").cached_count   # every step, from the cache
+
+The kit adds its labels to every build (see :mod:`dockerlab.guard`); the classic builder
+turns them into extra ``LABEL io.dockerlab.*`` steps at the end. They are marked ``kit=True``
+and left out of the learner's step count.
+
+A failing step raises :class:`~dockerlab.errors.BuildFailed` with the step, its output and the
+daemon's message. The failed build's temporary container is removed by the engine (the kit
+always builds with ``forcerm``) and the intermediate images it had just made are removed by
+the kit, so nothing is left behind.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import tarfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from .errors import BuildFailed, DockerLabError, translate
+from .layers import human_size
+
+_STEP = re.compile(r"^Step (?P<n>\d+)/(?P<total>\d+) : (?P<instruction>.*)$")
+_CACHE = re.compile(r"^ ---> Using cache\s*$")
+_RUNNING = re.compile(r"^ ---> Running in (?P<container>[0-9a-f]+)\s*$")
+_RESULT = re.compile(r"^ ---> (?P<image>[0-9a-f]{12,64})\s*$")
+_REMOVING = re.compile(r"^Removing intermediate container [0-9a-f]+\s*$")
+_DONE = re.compile(r"^Successfully (built|tagged) ")
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+KIT_LABEL = re.compile(r"^LABEL io\.dockerlab\.", re.I)
+
+
+@dataclass
+class BuildStep:
+    """One Dockerfile step as the build ran it."""
+
+    number: int
+    total: int
+    instruction: str
+    cached: bool = False
+    container: str = ""
+    image_id: str = ""
+    output: list[str] = field(default_factory=list)
+    started: float = 0.0
+    duration: float | None = None
+    size: int | None = None  # bytes of the layer this step made (None: FROM, or unknown)
+    failed: bool = False
+
+    @property
+    def kit(self) -> bool:
+        """True for the ``LABEL io.dockerlab.*`` steps the kit appended."""
+        return bool(KIT_LABEL.match(self.instruction))
+
+    @property
+    def done(self) -> bool:
+        return bool(self.image_id) or self.failed
+
+    @property
+    def status(self) -> str:
+        if self.failed:
+            return "failed"
+        if not self.done:
+            return "running"
+        if self.is_from:
+            return "base"
+        return "cached" if self.cached else "ran"
+
+    @property
+    def is_from(self) -> bool:
+        return self.instruction.upper().startswith("FROM")
+
+    def row(self) -> dict:
+        """This step as a table row (what the build playground shows)."""
+        return {"step": self.number, "instruction": self.instruction, "status": self.status,
+                "cache": "hit" if self.cached else ("" if self.is_from else "miss"),
+                "seconds": None if self.duration is None else round(self.duration, 2),
+                "layer": "" if self.size is None else human_size(self.size),
+                "image": self.image_id[:12]}
+
+
+@dataclass
+class BuildResult:
+    """A finished build: the image, every step, and the whole log."""
+
+    image_id: str
+    tag: str | None
+    steps: list[BuildStep]
+    log: list[str]
+
+    @property
+    def learner_steps(self) -> list[BuildStep]:
+        """The Dockerfile's own steps (the kit's appended LABEL steps left out)."""
+        return [step for step in self.steps if not step.kit]
+
+    @property
+    def cached_count(self) -> int:
+        """How many of the learner's steps (FROM excluded) came from the cache."""
+        return sum(1 for step in self._cacheable() if step.cached)
+
+    @property
+    def ran_count(self) -> int:
+        """How many of the learner's steps (FROM excluded) really ran."""
+        return sum(1 for step in self._cacheable() if not step.cached)
+
+    def _cacheable(self) -> list[BuildStep]:
+        return [s for s in self.learner_steps if not s.is_from]
+
+    def table(self, include_kit: bool = False) -> list[dict]:
+        return [step.row() for step in (self.steps if include_kit else self.learner_steps)]
+
+    def __repr__(self) -> str:
+        return (f"<BuildResult {self.tag or self.image_id[:19]}: {len(self.learner_steps)} "
+                f"steps, {self.cached_count} cached, {self.ran_count} ran>")
+
+
+class StepParser:
+    """Turn the classic builder's JSON stream into :class:`BuildStep` objects (pure).
+
+    Feed each decoded item (``{"stream": ...}``, ``{"aux": ...}``, ``{"error": ...}``) to
+    :meth:`feed`; it returns the step the item changed (or None).
+    """
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic):
+        self.clock = clock
+        self.steps: list[BuildStep] = []
+        self.log: list[str] = []
+        self.image_id = ""
+        self.error = ""
+        self._partial = ""
+
+    @property
+    def current(self) -> BuildStep | None:
+        return self.steps[-1] if self.steps else None
+
+    def feed(self, item: dict) -> BuildStep | None:
+        if "error" in item or "errorDetail" in item:
+            detail = item.get("errorDetail") or {}
+            self.error = _ANSI.sub("", detail.get("message") or item.get("error") or "").strip()
+            if self.current is not None and not self.current.image_id:
+                self.current.failed = True
+                self._finish(self.current)
+            return self.current
+        if "aux" in item:
+            self.image_id = (item["aux"] or {}).get("ID", self.image_id)
+            return None
+        changed = None
+        text = self._partial + _ANSI.sub("", item.get("stream") or "")
+        lines = text.split("\n")
+        self._partial = lines.pop()
+        if _STEP.match(self._partial):  # "Step N/M : ..." arrives without its newline
+            lines.append(self._partial)
+            self._partial = ""
+        for line in lines:
+            changed = self._line(line) or changed
+        return changed
+
+    def _line(self, line: str) -> BuildStep | None:
+        if not line.strip():
+            return None
+        self.log.append(line)
+        step = self.current
+        if match := _STEP.match(line):
+            if step is not None and not step.done:
+                self._finish(step)
+            self.steps.append(BuildStep(int(match["n"]), int(match["total"]),
+                                        match["instruction"].strip(), started=self.clock()))
+            return self.current
+        if step is None or step.done:
+            return None
+        if _CACHE.match(line):
+            step.cached = True
+        elif match := _RUNNING.match(line):
+            step.container = match["container"]
+        elif match := _RESULT.match(line):
+            step.image_id = match["image"]
+            self._finish(step)
+        elif not _REMOVING.match(line) and not _DONE.match(line):
+            step.output.append(line)
+        return step
+
+    def _finish(self, step: BuildStep) -> None:
+        if step.duration is None:
+            step.duration = max(0.0, self.clock() - step.started)
+
+
+# --- the build context ----------------------------------------------------------------------
+
+
+def make_context(dockerfile: str, files: dict[str, str | bytes] | None = None) -> io.BytesIO:
+    """A build context tar in memory: the Dockerfile plus small files (name -> content)."""
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w") as tar:
+        for name, content in {"Dockerfile": dockerfile, **(files or {})}.items():
+            data = content.encode() if isinstance(content, str) else bytes(content)
+            info = tarfile.TarInfo(name)
+            info.size, info.mode, info.mtime = len(data), 0o644, 0
+            tar.addfile(info, io.BytesIO(data))
+    buffer.seek(0)
+    return buffer
+
+
+# --- building ------------------------------------------------------------------------------
+
+
+def _client(lab_or_client):
+    return getattr(lab_or_client, "client", lab_or_client)
+
+
+class _Sizer:
+    """Layer size of a step's image: its size minus its parent's (``docker history``)."""
+
+    def __init__(self, api):
+        self.api = api
+        self.cache: dict[str, dict] = {}
+
+    def attrs(self, image: str) -> dict:
+        if image not in self.cache:
+            self.cache[image] = self.api.inspect_image(image)
+        return self.cache[image]
+
+    def size(self, image: str) -> int | None:
+        try:
+            attrs = self.attrs(image)
+            parent = attrs.get("Parent")
+            return attrs["Size"] - (self.attrs(parent)["Size"] if parent else 0)
+        except Exception:  # noqa: BLE001 - a size is a nicety, never a reason to fail
+            return None
+
+
+def build(lab_or_client, dockerfile: str, files: dict[str, str | bytes] | None = None, *,
+          tag: str | None = None, on_step: Callable[[BuildStep], None] | None = None,
+          on_line: Callable[[str], None] | None = None, nocache: bool = False,
+          **kwargs) -> BuildResult:
+    """Build ``dockerfile`` with ``files`` as its context; similar to ``docker build -t TAG .``.
+
+    ``on_step(step)`` is called whenever a step starts, hits the cache or finishes (for a live
+    view); ``on_line(text)`` for each log line. Raises :class:`BuildFailed` when a step fails
+    or the Dockerfile is wrong; nothing from the failed build is left in the engine.
+    """
+    client = _client(lab_or_client)
+    parser = StepParser()
+    sizer = _Sizer(client.api)
+    try:
+        stream = client.api.build(fileobj=make_context(dockerfile, files), custom_context=True,
+                                  tag=tag, decode=True, rm=True, forcerm=True, nocache=nocache,
+                                  **kwargs)
+        for item in stream:
+            seen = len(parser.log)
+            step = parser.feed(item)
+            for line in parser.log[seen:]:
+                if on_line is not None:
+                    on_line(line)
+            if step is not None and step.image_id and step.size is None and not step.is_from:
+                step.size = sizer.size(step.image_id)
+            if step is not None and on_step is not None:
+                on_step(step)
+    except DockerLabError:
+        raise
+    except Exception as error:
+        raise _build_error(error) from None
+    if parser.error:
+        _remove_new_images(client, parser.steps)
+        raise failed_step_error(parser)
+    return BuildResult(parser.image_id or (parser.current.image_id if parser.current else ""),
+                       tag, parser.steps, parser.log)
+
+
+def _build_error(error: Exception) -> DockerLabError:
+    """A Dockerfile the daemon refused before any step ran (syntax error...)."""
+    translated = translate(error)
+    text = translated.message
+    if "parse error" in text or "unknown instruction" in text or "Dockerfile" in text:
+        detail = re.sub(r"^The engine refused the request: ", "", text).rstrip(".")
+        return BuildFailed(f"The Dockerfile has a syntax error: {detail}.",
+                           "Fix the line it names (instructions are words like FROM, RUN, "
+                           "COPY, CMD), then build again. No step ran, nothing was created.")
+    return translated
+
+
+def failed_step_error(parser: StepParser) -> BuildFailed:
+    """The error for a failing step: which step, what it printed, what the daemon said."""
+    step = parser.current
+    where = f"Step {step.number}/{step.total} `{step.instruction}`" if step else "The build"
+    output = "\n".join(step.output[-20:]) if step else ""
+    printed = f" It printed:\n{output}\n" if output else " "
+    advice = "Fix that step and build again."
+    if "COPY failed" in parser.error or "ADD failed" in parser.error:
+        advice = ("The file is not in the build context: add it to the context (the `files` "
+                  "you pass to build), or fix the name in the Dockerfile.")
+    elif "returned a non-zero code" in parser.error:
+        advice = ("The command in that step failed inside its temporary container: read what "
+                  "it printed, fix the command, and build again.")
+    return BuildFailed(f"{where} failed.{printed}The daemon said: {parser.error}", advice,
+                       step=step.instruction if step else "", output=output)
+
+
+def _remove_new_images(client, steps: list[BuildStep]) -> None:
+    """Remove the intermediate images a failed build made (newest first), never cached ones."""
+    for step in reversed(steps):
+        if step.image_id and not step.cached and not step.is_from:
+            try:
+                client.api.remove_image(step.image_id, noprune=True)
+            except Exception:  # noqa: BLE001 - still used by another image: it stays
+                pass
