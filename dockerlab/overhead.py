@@ -1,0 +1,201 @@
+"""Overhead, measured: N short containers against N plain processes doing the same work.
+
+The work is the kit's static busybox running ``true`` (for start latency) or ``sleep`` (for
+memory): the very same binary on the host and inside ``dockerlab/busybox``. What differs is
+only what Docker adds around it: the API round trips, namespaces, cgroups, the overlay mount,
+the network set-up, and one ``containerd-shim`` process per running container.
+
+Keep ``n`` small (10 is plenty for a notebook): every container costs a fraction of a second.
+"""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .baseimage import find_static_busybox
+from .errors import DockerLabError
+
+
+@dataclass(frozen=True)
+class Published:
+    """A figure someone else measured, with where it was published."""
+
+    what: str
+    figure: str
+    source: str
+
+
+#: virtual-machine figures from a published specification, for comparison (not measured here)
+PUBLISHED_VM_FIGURES = (
+    Published("Firecracker microVM: from the InstanceStart API call to the guest's /sbin/init "
+              "(minimal kernel and root file system, 1 vCPU, 128 MiB)", "<= 125 ms",
+              "Firecracker SPECIFICATION.md, "
+              "https://github.com/firecracker-microvm/firecracker/blob/main/SPECIFICATION.md"),
+    Published("Firecracker microVM: memory overhead of the VMM threads per microVM",
+              "<= 5 MiB (plus the guest's own RAM, 128 MiB in that set-up)",
+              "Firecracker SPECIFICATION.md, "
+              "https://github.com/firecracker-microvm/firecracker/blob/main/SPECIFICATION.md"),
+)
+
+
+def _busybox() -> str:
+    found = find_static_busybox()
+    if found is None:
+        raise DockerLabError("No static busybox on this machine to run as a plain process.",
+                             "Install Debian's busybox-static package.")
+    return str(found)
+
+
+def rss_bytes(pid: int) -> int | None:
+    """Resident memory of a process on this machine (``VmRSS``), or None if not visible."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+    except (OSError, ValueError):
+        return None
+    return None
+
+
+def parent_pid(pid: int) -> int | None:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("PPid:"):
+                return int(line.split()[1])
+    except (OSError, ValueError):
+        return None
+    return None
+
+
+def process_start_times(n: int = 10) -> list[float]:
+    """Seconds to start and finish ``busybox true`` as a plain process, ``n`` times."""
+    busybox, times = _busybox(), []
+    for _ in range(n):
+        started = time.perf_counter()
+        subprocess.run([busybox, "true"], check=True)
+        times.append(time.perf_counter() - started)
+    return times
+
+
+def container_start_times(lab, n: int = 10) -> list[float]:
+    """Seconds to create, start and see ``true`` finish in a container; ``docker run true``.
+
+    Removing the container afterwards is not counted.
+    """
+    times = []
+    for _ in range(n):
+        started = time.perf_counter()
+        try:
+            container = lab.client.containers.run(lab.base_image, ["true"], detach=True)
+            container.wait(timeout=60)
+        except Exception as error:
+            raise lab.explain(error) from None
+        times.append(time.perf_counter() - started)
+        container.remove(force=True)
+    return times
+
+
+@dataclass
+class MemoryReading:
+    """Memory of one running workload: its own process and what runs beside it."""
+
+    process: int
+    shim: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.process + self.shim
+
+
+def process_memory(n: int = 10, settle: float = 0.2) -> list[MemoryReading]:
+    """Resident memory of ``n`` plain ``busybox sleep`` processes."""
+    busybox = _busybox()
+    children = [subprocess.Popen([busybox, "sleep", "60"]) for _ in range(n)]
+    try:
+        time.sleep(settle)
+        return [MemoryReading(rss_bytes(child.pid) or 0) for child in children]
+    finally:
+        for child in children:
+            child.kill()
+            child.wait()
+
+
+def container_memory(lab, n: int = 10) -> list[MemoryReading]:
+    """Memory of ``n`` running ``sleep`` containers: the process and its containerd-shim.
+
+    The engine must run on this machine (so ``/proc`` shows its processes); otherwise the
+    container's cgroup memory usage from ``docker stats`` stands in, without the shim.
+    """
+    containers = []
+    try:
+        for _ in range(n):
+            containers.append(lab.client.containers.run(lab.base_image, ["sleep", "60"],
+                                                        detach=True))
+        readings = []
+        for container in containers:
+            container.reload()
+            pid = container.attrs["State"]["Pid"]
+            own = rss_bytes(pid)
+            if own is None:
+                usage = container.stats(stream=False, one_shot=True)["memory_stats"]
+                readings.append(MemoryReading(int(usage.get("usage", 0))))
+                continue
+            shim = parent_pid(pid)
+            readings.append(MemoryReading(own, rss_bytes(shim) or 0 if shim else 0))
+        return readings
+    except DockerLabError:
+        raise
+    except Exception as error:
+        raise lab.explain(error) from None
+    finally:
+        for container in containers:
+            container.remove(force=True)
+
+
+@dataclass
+class Overhead:
+    """Start latency (seconds) and memory (bytes) of containers and of plain processes."""
+
+    n: int
+    container_seconds: list[float] = field(default_factory=list)
+    process_seconds: list[float] = field(default_factory=list)
+    container_memory: list[MemoryReading] = field(default_factory=list)
+    process_memory: list[MemoryReading] = field(default_factory=list)
+
+    @property
+    def start_ratio(self) -> float:
+        """How many times longer a container takes than a process (median against median)."""
+        return statistics.median(self.container_seconds) / statistics.median(self.process_seconds)
+
+    @property
+    def memory_ratio(self) -> float:
+        """Container (process + shim) memory over plain-process memory, median against median."""
+        return (statistics.median(m.total for m in self.container_memory)
+                / statistics.median(m.total for m in self.process_memory))
+
+    def summary(self) -> str:
+        ms = statistics.median(self.container_seconds) * 1000
+        pms = statistics.median(self.process_seconds) * 1000
+        mib = 1024 * 1024
+        own = statistics.median(m.process for m in self.container_memory) / mib
+        shim = statistics.median(m.shim for m in self.container_memory) / mib
+        plain = statistics.median(m.total for m in self.process_memory) / mib
+        return "\n".join([
+            f"start, median of {self.n}: container {ms:.0f} ms, plain process {pms:.1f} ms "
+            f"-> {self.start_ratio:.0f}x",
+            f"memory, median of {self.n}: container {own:.1f} MiB process + {shim:.1f} MiB shim, "
+            f"plain process {plain:.1f} MiB -> {self.memory_ratio:.1f}x",
+        ])
+
+
+def measure(lab, n: int = 10) -> Overhead:
+    """Everything at once: start latency and memory, ``n`` of each kind."""
+    if not 1 <= n <= 100:
+        raise DockerLabError(f"n={n} containers is not a sensible sample here.",
+                             "Use between 1 and 100 (10 is plenty for a notebook).")
+    return Overhead(n, container_start_times(lab, n), process_start_times(n),
+                    container_memory(lab, n), process_memory(n))
