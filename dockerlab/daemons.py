@@ -1,0 +1,464 @@
+"""One client, two daemons: what an engine manages, and a second, private engine to talk to.
+
+:func:`describe` is what ``docker info``, ``docker version`` and ``docker system df`` tell
+about one engine, as numbers. :class:`PrivateEngine` starts a second ``dockerd`` next to the
+main one, similar to::
+
+    dockerd --data-root D --exec-root E --pidfile E/dockerd.pid -H unix://E/docker.sock \\
+            -H tcp://127.0.0.1:PORT --tlsverify --tlscacert ca.pem \\
+            --tlscert server-cert.pem --tlskey server-key.pem \\
+            --bridge=none --iptables=false --ip-masq=false --ip-forward=false
+
+Everything it owns is its own: image store, containerd (started under its exec root, in its
+own namespace), pid file, UNIX socket; it adds no bridge and no firewall rule, so the main
+engine does not notice it. The network endpoint is TLS-only on 127.0.0.1 with certificates
+from a throwaway authority (:mod:`dockerlab.certs`): a client without the kit's client
+certificate is refused. :meth:`PrivateEngine.remove` stops it and deletes its state.
+
+:func:`connect` opens a client to any engine and turns the classic mistakes (a wrong socket
+path, a wrong or missing certificate, an API version the engine refuses) into one clear
+paragraph each.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .certs import CertBundle, make_certificates
+from .daemon import state_dir
+from .engine import EngineLocation
+from .errors import (
+    ApiVersionRefused,
+    DockerLabError,
+    EngineNotFound,
+    EngineSetupFailed,
+    EngineTLSError,
+    EngineUnreachable,
+    NeedsRoot,
+    translate,
+)
+
+START_TIMEOUT = 60
+STOP_TIMEOUT = 30
+#: exec roots (pid file, socket, containerd state) of private engines live here
+RUN_BASE = Path("/run/dockerlab")
+SYSTEM_CONTAINERD = Path("/run/containerd/containerd.sock")
+
+
+# --- what an engine manages ---------------------------------------------------------------
+
+@dataclass
+class EngineFacts:
+    """What ``docker version``, ``docker info`` and ``docker system df`` say, in short."""
+
+    server_version: str
+    api_version: str
+    min_api_version: str
+    os: str
+    storage_driver: str
+    root_dir: str
+    cgroup: str
+    counts: dict[str, int]
+    disk: dict[str, dict]
+
+    def __str__(self) -> str:
+        counts = ", ".join(f"{n} {kind}" for kind, n in self.counts.items())
+        return (f"Docker Engine {self.server_version} (API {self.min_api_version} to "
+                f"{self.api_version}) on {self.os}, storage {self.storage_driver} in "
+                f"{self.root_dir}: {counts}")
+
+
+def _size(disk_usage: dict, kind: str) -> dict:
+    items = disk_usage.get(kind) or []
+    if kind == "Images":
+        total = sum(i.get("Size", 0) for i in items)
+        unused = sum(i.get("Size", 0) for i in items if not i.get("Containers"))
+    elif kind == "Containers":
+        total = sum(i.get("SizeRw", 0) or 0 for i in items)
+        unused = sum(i.get("SizeRw", 0) or 0 for i in items if i.get("State") != "running")
+    elif kind == "Volumes":
+        sizes = [(v.get("UsageData") or {}) for v in items]
+        total = sum(max(s.get("Size", 0), 0) for s in sizes)
+        unused = sum(max(s.get("Size", 0), 0) for s in sizes if s.get("RefCount", 0) == 0)
+    else:  # BuildCache
+        total = sum(i.get("Size", 0) for i in items)
+        unused = sum(i.get("Size", 0) for i in items if not i.get("InUse"))
+    return {"count": len(items), "size": total, "reclaimable": unused}
+
+
+def describe(client) -> EngineFacts:
+    """Facts about one engine; similar to ``docker version``, ``docker info``, ``docker system df``."""
+    try:
+        version, info = client.version(), client.info()
+        disk_usage = client.df()
+        plugins = client.api.plugins()
+        networks = client.api.networks()
+    except Exception as error:
+        raise translate(error) from None
+    counts = {"images": info.get("Images", 0), "containers": info.get("Containers", 0),
+              "running": info.get("ContainersRunning", 0), "networks": len(networks),
+              "volumes": len(disk_usage.get("Volumes") or []), "plugins": len(plugins)}
+    disk = {kind.lower(): _size(disk_usage, kind)
+            for kind in ("Images", "Containers", "Volumes", "BuildCache")}
+    return EngineFacts(version.get("Version", "?"), version.get("ApiVersion", "?"),
+                       version.get("MinAPIVersion", "?"),
+                       f"{info.get('OperatingSystem', '?')} ({info.get('Architecture', '?')})",
+                       info.get("Driver", "?"), info.get("DockerRootDir", "?"),
+                       f"{info.get('CgroupDriver', '?')}, v{info.get('CgroupVersion', '?')}",
+                       counts, disk)
+
+
+# --- connecting, with clear errors ----------------------------------------------------------
+
+_TOO_NEW = re.compile(r"client version (?P<asked>[\d.]+) is too (?P<how>new|old)\. "
+                      r"(?:Maximum|Minimum) supported API version is (?P<limit>[\d.]+)", re.I)
+
+
+def explain_connection(error: BaseException, url: str, *, version=None) -> DockerLabError:
+    """The kit's error for a failed connection to the engine at ``url``."""
+    import docker.errors
+    import requests
+
+    text = str(error)
+    if isinstance(error, DockerLabError):
+        return error
+    if isinstance(error, docker.errors.InvalidVersion) or _TOO_NEW.search(
+            getattr(error, "explanation", None) or text):
+        match = _TOO_NEW.search(getattr(error, "explanation", None) or text)
+        limit = f" (its {'newest' if match.group('how') == 'new' else 'oldest'} is " \
+                f"{match.group('limit')})" if match else ""
+        return ApiVersionRefused(
+            f"The engine at {url} does not speak REST API version {version}{limit}: "
+            f"{getattr(error, 'explanation', None) or text}",
+            "Leave the version out (the kit negotiates it: version='auto'), or pick one "
+            "between the engine's MinAPIVersion and ApiVersion from `docker version`.")
+    if isinstance(error, requests.exceptions.SSLError) or "SSL" in text:
+        if "CERTIFICATE_VERIFY_FAILED" in text or "certificate verify failed" in text:
+            return EngineTLSError(
+                f"The engine at {url} showed a certificate this client does not trust "
+                "(certificate verify failed).",
+                "Give the client the CA that signed the engine's certificate (ca.pem of the "
+                "same throwaway authority), and connect to the host name the certificate "
+                "names (127.0.0.1).")
+        return EngineTLSError(
+            f"The engine at {url} refused the TLS handshake: it accepts only clients that "
+            "show a certificate signed by its own CA, and this one showed none or another.",
+            "Connect with the client certificate and key made with the engine's CA "
+            "(cert.pem and key.pem next to its ca.pem): `bundle.tls_config()`.")
+    if "HTTP request to an HTTPS server" in text:
+        return EngineTLSError(
+            f"The engine at {url} speaks only TLS, and this client spoke plain HTTP.",
+            "Connect with the engine's certificates (`tls=bundle.tls_config()`); the kit "
+            "never opens a plain TCP socket to an engine.")
+    if isinstance(error, FileNotFoundError):
+        return EngineNotFound(
+            f"No engine listens at {url}: that socket file does not exist.",
+            "Check the path for a typo (the usual one is unix:///var/run/docker.sock), or "
+            "start the engine that should create it.")
+    if isinstance(error, requests.exceptions.ConnectionError) or "Connection refused" in text:
+        return EngineUnreachable(
+            f"Nothing answers at {url} (connection refused or closed).",
+            "Is that engine running? Start it (for the private engine: `engine.start()`), "
+            "then run the cell again: the same client reconnects by itself.")
+    if isinstance(error, docker.errors.DockerException) and "http+docker" not in text \
+            and "scheme" in text.lower():
+        return EngineNotFound(f"{url} is not an address a Docker client understands: {text}",
+                              "Use unix:///path/to/docker.sock or tcp://127.0.0.1:PORT.")
+    return translate(error, engine=f"The engine at {url}")
+
+
+def _api_client_class():
+    import docker
+
+    class EngineAPIClient(docker.APIClient):
+        """``docker.APIClient`` whose TLS trust is the CA it was given, whatever the environment.
+
+        requests lets ``REQUESTS_CA_BUNDLE`` / ``CURL_CA_BUNDLE`` replace a session's CA
+        bundle on every request, which would make a private engine's throwaway CA
+        unusable on machines that set them; passing ``verify`` per request keeps ours.
+        """
+
+        def request(self, method, url, **kwargs):
+            kwargs.setdefault("verify", self.verify)
+            return super().request(method, url, **kwargs)
+
+    return EngineAPIClient
+
+
+def client_for(url: str, tls=None, *, version: str = "auto", timeout: int = 60):
+    """A ``docker.DockerClient`` (not yet pinged) whose TLS settings are never overridden."""
+    import docker
+
+    client = docker.DockerClient.__new__(docker.DockerClient)
+    client.api = _api_client_class()(base_url=url, tls=tls, version=version, timeout=timeout)
+    return client
+
+
+def connect(url: str, tls=None, *, version: str = "auto", timeout: int = 60):
+    """A ``docker.DockerClient`` for the engine at ``url`` that answered a ping.
+
+    Similar to ``docker -H URL [--tlsverify ...] version``. Every failure is a
+    :class:`~dockerlab.errors.DockerLabError` naming what went wrong.
+    """
+    path = url[len("unix://"):] if url.startswith("unix://") else None
+    if path is not None and not Path(path).exists():
+        raise explain_connection(FileNotFoundError(path), url)
+    client = None
+    try:
+        client = client_for(url, tls, version=version, timeout=timeout)
+        client.ping()
+    except Exception as error:
+        if client is not None:
+            client.close()
+        raise explain_connection(error, url, version=version) from None
+    return client
+
+
+# --- a second, private engine ---------------------------------------------------------------
+
+def availability() -> str | None:
+    """``None`` when a private engine can be started here, otherwise why not."""
+    if platform.system() != "Linux":
+        return (f"A second engine needs a Linux host; this is {platform.system()} (Docker "
+                "Desktop runs its one engine inside a VM).")
+    if os.geteuid() != 0:
+        return "Starting a second dockerd needs root, and this kernel runs as a normal user."
+    if not shutil.which("dockerd"):
+        return "dockerd is not installed here (Debian's docker.io package provides it)."
+    return None
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 nobody listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _is_dockerd(pid: int) -> bool:
+    try:
+        return "dockerd" in Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
+    except OSError:
+        return False
+
+
+def _children(pid: int) -> list[tuple[int, str]]:
+    """(pid, command line) of the direct children of ``pid``."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if int(fields[1]) == pid:
+                child = int(stat.parent.name)
+                cmdline = (stat.parent / "cmdline").read_bytes().replace(b"\0", b" ")
+                found.append((child, cmdline.decode(errors="replace").strip()))
+        except (OSError, IndexError, ValueError):
+            continue
+    return found
+
+
+@dataclass
+class PrivateEngine:
+    """A second ``dockerd`` with its own state, reachable on a UNIX socket and TLS on loopback."""
+
+    name: str = field(default_factory=lambda: f"private-{secrets.token_hex(3)}")
+    base: Path | None = None
+    port: int = 0
+    process: subprocess.Popen | None = field(default=None, repr=False)
+
+    def __post_init__(self):
+        self.base = Path(self.base or state_dir() / "engines" / self.name)
+        self.exec_root = RUN_BASE / self.name
+        self.port = self.port or free_port()
+        self.certs = CertBundle(self.base / "certs")
+
+    # --- where things are -------------------------------------------------------------
+    @property
+    def data_root(self) -> Path:
+        return self.base / "data"
+
+    @property
+    def pidfile(self) -> Path:
+        return self.exec_root / "dockerd.pid"
+
+    @property
+    def socket(self) -> Path:
+        return self.exec_root / "docker.sock"
+
+    @property
+    def log(self) -> Path:
+        return self.base / "dockerd.log"
+
+    @property
+    def url(self) -> str:
+        return f"unix://{self.socket}"
+
+    @property
+    def tcp_url(self) -> str:
+        return f"tcp://127.0.0.1:{self.port}"
+
+    def location(self, tls: bool = False) -> EngineLocation:
+        """Where a :class:`~dockerlab.lab.Lab` finds this engine (UNIX socket or TLS)."""
+        if tls:
+            return EngineLocation(self.tcp_url, f"private engine {self.name} (TLS)",
+                                  self.certs.tls_config())
+        return EngineLocation(self.url, f"private engine {self.name}")
+
+    def command(self) -> list[str]:
+        """The ``dockerd`` command line that starts this engine."""
+        ns = f"dockerlab-{self.name}"
+        return ["dockerd", "--config-file", str(self.base / "daemon.json"),
+                "--data-root", str(self.data_root), "--exec-root", str(self.exec_root),
+                "--pidfile", str(self.pidfile), "-H", self.url, "-H", self.tcp_url,
+                "--tlsverify", "--tlscacert", str(self.certs.ca),
+                "--tlscert", str(self.certs.server_cert), "--tlskey", str(self.certs.server_key),
+                "--bridge=none", "--iptables=false", "--ip-masq=false", "--ip-forward=false",
+                "--containerd-namespace", ns, "--containerd-plugins-namespace", f"{ns}-plugins",
+                "--log-level=warn"]
+
+    # --- life cycle -------------------------------------------------------------------
+    @property
+    def pid(self) -> int | None:
+        try:
+            pid = int(self.pidfile.read_text().strip())
+        except (OSError, ValueError):
+            return None
+        return pid if _is_dockerd(pid) else None
+
+    @property
+    def running(self) -> bool:
+        return self.pid is not None and self.socket.exists()
+
+    def start(self, timeout: float = START_TIMEOUT) -> PrivateEngine:
+        """Start (or restart) this engine and wait until it answers; similar to ``dockerd &``."""
+        reason = availability()
+        if reason:
+            raise NeedsRoot(f"The kit cannot start a second engine here: {reason}",
+                            "The rest of the notebook works with your one engine; read these "
+                            "cells, or run the kit on a Linux machine where you are root.")
+        if self.running:
+            return self
+        self.data_root.mkdir(parents=True, exist_ok=True)
+        self.exec_root.mkdir(parents=True, exist_ok=True, mode=0o700)
+        (self.base / "daemon.json").write_text("{}\n")  # never read /etc/docker/daemon.json
+        if not self.certs.exists():
+            make_certificates(self.certs.directory)
+        with open(self.log, "ab") as log:
+            self.process = subprocess.Popen(self.command(), stdout=log, stderr=subprocess.STDOUT,
+                                            stdin=subprocess.DEVNULL, start_new_session=True)
+        self._wait_until_up(timeout)
+        return self
+
+    def _wait_until_up(self, timeout: float) -> None:
+        import docker
+
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise EngineSetupFailed(
+                    f"The private dockerd exited at once (code {self.process.returncode}). "
+                    f"Its log says:\n{self.tail()}", f"The full log is {self.log}.")
+            if self.socket.exists():
+                try:
+                    client = docker.APIClient(base_url=self.url, version="auto", timeout=5)
+                    client.ping()
+                    client.close()
+                    return
+                except Exception:  # not ready yet: the socket exists before the API answers
+                    pass
+            time.sleep(0.3)
+        self.stop()
+        raise EngineSetupFailed(f"The private dockerd did not answer within {timeout:.0f} s.",
+                                f"Its log is {self.log}:\n{self.tail()}")
+
+    def tail(self, lines: int = 12) -> str:
+        try:
+            return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
+        except OSError:
+            return "(no log written)"
+
+    def containerd(self) -> str | None:
+        """The command line of the containerd this engine started for itself, if any."""
+        pid = self.pid
+        for _, cmdline in _children(pid) if pid else []:
+            if "containerd" in cmdline:
+                return cmdline
+        return None
+
+    def stop(self, timeout: float = STOP_TIMEOUT) -> str:
+        """Stop this engine (its state stays); similar to ``kill -TERM $(cat pidfile)``."""
+        pid = self.pid or (self.process.pid if self.process and self.process.poll() is None
+                           else None)
+        if pid is None:
+            return f"The private engine {self.name} is not running."
+        os.kill(pid, signal.SIGTERM)
+        deadline = time.monotonic() + timeout
+        while _is_dockerd(pid) and time.monotonic() < deadline:
+            if self.process is not None and self.process.pid == pid:
+                self.process.poll()  # reap it, so it does not linger as a zombie
+            time.sleep(0.2)
+        if _is_dockerd(pid):
+            os.kill(pid, signal.SIGKILL)
+        if self.process is not None:
+            try:
+                self.process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                pass
+        return f"Stopped the private engine {self.name} (pid {pid})."
+
+    def remove(self) -> str:
+        """Stop this engine and delete its data root, exec root, certificates and log."""
+        said = self.stop()
+        _unmount_below(self.exec_root)
+        _unmount_below(self.data_root)
+        shutil.rmtree(self.exec_root, ignore_errors=True)
+        shutil.rmtree(self.base, ignore_errors=True)
+        return f"{said} Its state ({self.base}, {self.exec_root}) is removed."
+
+    def __enter__(self) -> PrivateEngine:
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.remove()
+
+    def state(self) -> dict:
+        """Where this engine keeps what, for display."""
+        return {"data root": str(self.data_root), "exec root": str(self.exec_root),
+                "pid file": str(self.pidfile), "socket": self.url, "TLS": self.tcp_url,
+                "certificates": str(self.certs.directory)}
+
+
+def _unmount_below(path: Path) -> None:
+    """Unmount anything a stopped engine left mounted below ``path`` (deepest first)."""
+    try:
+        mounts = Path("/proc/self/mounts").read_text().splitlines()
+    except OSError:
+        return
+    prefix = str(path.resolve()) + "/"
+    targets = [line.split()[1] for line in mounts if len(line.split()) > 1]
+    for target in sorted((t for t in targets if (t + "/").startswith(prefix)), key=len,
+                         reverse=True):
+        subprocess.run(["umount", "-l", target], capture_output=True)
+
+
+def leftover_engines() -> list[PrivateEngine]:
+    """Private engines whose exec root still exists (a kernel that died before cleanup)."""
+    if not RUN_BASE.exists():
+        return []
+    return [PrivateEngine(name=p.name, port=1) for p in sorted(RUN_BASE.iterdir()) if p.is_dir()]
+
+
+def engine_record(engine: PrivateEngine) -> str:
+    """A JSON line describing the engine, for logs."""
+    return json.dumps({"name": engine.name, **engine.state()})

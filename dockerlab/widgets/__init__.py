@@ -1,0 +1,1 @@
+"""Widgets: thin, live views over tested functions of the package (one module per widget)."""
