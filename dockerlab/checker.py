@@ -182,10 +182,9 @@ class Exercise:
     def hint(self, level: int = 1) -> str:
         """The ``level``-th hint (1 is the mildest); the last one when ``level`` is larger."""
         hints = self._check.HINTS
-        chosen = hints[min(max(level, 1), len(hints)) - 1]
-        more = " (there is another hint: .hint({}))".format(level + 1) \
-            if level < len(hints) else ""
-        return Hint(f"Hint {min(max(level, 1), len(hints))}/{len(hints)}: {chosen}{more}")
+        level = min(max(level, 1), len(hints))
+        more = f" (there is another hint: .hint({level + 1}))" if level < len(hints) else ""
+        return Hint(f"Hint {level}/{len(hints)}: {hints[level - 1]}{more}")
 
     def solution(self) -> str:
         """The reference solution's source, to read after trying."""
