@@ -1,0 +1,185 @@
+"""Volumes and mounts: where a container's data lives, and what survives its removal.
+
+::
+
+    vol = create_volume(lab, "notes")                       # docker volume create notes
+    lab.run("echo hi > /data/a", mounts=[named("notes", "/data")])
+    lab.run("cat /data/a", mounts=[named("notes", "/data")])   # another container, same data
+    with host_directory() as path:                          # a temporary host folder
+        lab.run("ls /host", mounts=[bind(path, "/host")])   # docker run -v PATH:/host
+    lab.run("df /scratch", mounts=[tmpfs("/scratch")])      # docker run --tmpfs /scratch
+    survival(lab, path)                                     # what is left after docker rm?
+
+Three kinds of mount: a *named volume* (storage the engine manages, shared by any number
+of containers, kept until removed), a *bind mount* (a host directory shown inside the
+container) and a *tmpfs* (memory only, gone when the container stops). Everything a
+container writes outside them goes to its own writable layer, removed with the container.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import docker.errors
+from docker.types import Mount
+
+from . import labels
+from .errors import BindSourceMissing, ObjectNotFound, VolumeInUse
+
+HOST_DIR_PREFIX = "dockerlab-bind-"
+
+
+# --- mounts ----------------------------------------------------------------------------
+def named(volume: str, target: str, read_only: bool = False) -> Mount:
+    """A named volume mounted at ``target``; similar to ``docker run -v VOLUME:TARGET``."""
+    return Mount(target, volume, type="volume", read_only=read_only)
+
+
+def bind(host_path, target: str, read_only: bool = False) -> Mount:
+    """A host path shown at ``target``; similar to ``docker run -v /HOST/PATH:TARGET``.
+
+    The host path must exist: ``docker run -v`` would silently create an empty directory
+    owned by root, which hides typos, so the kit refuses instead.
+    """
+    path = Path(host_path).expanduser()
+    if not path.is_absolute() or not path.exists():
+        raise BindSourceMissing(
+            f"The host path '{host_path}' for the bind mount at {target} does not exist"
+            + ("" if path.is_absolute() else " (and it is not an absolute path)") + ".",
+            "Create the directory first (for a throwaway one: `with host_directory() as "
+            "path:`), or check the path for a typo. Nothing was created.")
+    return Mount(target, str(path.resolve()), type="bind", read_only=read_only)
+
+
+def tmpfs(target: str, size_bytes: int | None = None) -> Mount:
+    """A memory-only file system at ``target``; similar to ``docker run --tmpfs TARGET``."""
+    return Mount(target, None, type="tmpfs", tmpfs_size=size_bytes)
+
+
+def host_directory() -> tempfile.TemporaryDirectory:
+    """A temporary host directory for bind mounts, deleted when the ``with`` block ends.
+
+    Call ``.cleanup()`` on it when it is not used in a ``with`` block.
+    """
+    return tempfile.TemporaryDirectory(prefix=HOST_DIR_PREFIX)
+
+
+# --- volume lifecycle -------------------------------------------------------------------
+def create_volume(lab, name: str | None = None):
+    """Create a named volume with the session's labels; similar to ``docker volume create``."""
+    try:
+        return lab.client.volumes.create(name)
+    except Exception as error:
+        raise lab.explain(error) from None
+
+
+def get_volume(lab, name: str):
+    """The volume called ``name``; similar to ``docker volume inspect NAME``."""
+    try:
+        return lab.client.volumes.get(name)
+    except docker.errors.NotFound:
+        raise ObjectNotFound(
+            f"There is no volume called '{name}' on this engine.",
+            "Create it with `create_volume(lab, name)`, or list this session's volumes with "
+            "`lab.volumes()`.") from None
+    except Exception as error:
+        raise lab.explain(error) from None
+
+
+@dataclass
+class VolumeInfo:
+    """The facts ``docker volume inspect`` gives about one volume."""
+
+    name: str
+    driver: str
+    mountpoint: str
+    labels: dict
+    used_by: list[str]
+
+    def __str__(self) -> str:
+        users = ", ".join(self.used_by) or "no container"
+        return (f"volume {self.name} (driver {self.driver}), stored on the engine's host at "
+                f"{self.mountpoint}, used by {users}")
+
+
+def inspect_volume(lab, name: str) -> VolumeInfo:
+    """What the engine knows about a volume; similar to ``docker volume inspect``."""
+    attrs = get_volume(lab, name).attrs
+    return VolumeInfo(attrs["Name"], attrs["Driver"], attrs["Mountpoint"],
+                      attrs.get("Labels") or {}, users_of(lab, name))
+
+
+def users_of(lab, name: str) -> list[str]:
+    """Containers (running or not) that use the volume; ``docker ps -a --filter volume=``."""
+    try:
+        found = lab.client.containers.list(all=True, filters={"volume": name})
+    except Exception as error:
+        raise lab.explain(error) from None
+    return sorted(c.name for c in found)
+
+
+def remove_volume(lab, name: str) -> None:
+    """Remove a volume and its data; similar to ``docker volume rm NAME``.
+
+    A volume a container still uses (even a stopped one) is refused with
+    :class:`VolumeInUse`, naming those containers.
+    """
+    volume = get_volume(lab, name)
+    try:
+        volume.remove()
+    except docker.errors.APIError as error:
+        if error.status_code != 409:
+            raise lab.explain(error) from None
+        users = users_of(lab, name)
+        raise VolumeInUse(
+            f"The volume '{name}' is still used by {', '.join(users) or 'a container'}, so "
+            "the engine keeps it (and its data).",
+            "Remove those containers first (`container.remove(force=True)`), then remove the "
+            "volume again.") from None
+
+
+def prune_volumes(lab) -> list[str]:
+    """Remove this session's volumes that no container uses; returns their names.
+
+    Similar to ``docker volume prune --filter label=io.dockerlab.session=SESSION``: the
+    filter is always the session's labels, so a volume the kit did not make (or another
+    session made) is never touched.
+    """
+    filters = labels.session_filter(lab.session)
+    if _api_at_least(lab, "1.42"):  # newer engines prune only anonymous volumes unless all
+        filters["all"] = ["true"]
+    try:
+        result = lab.client.api.prune_volumes(filters=filters)
+    except Exception as error:
+        raise lab.explain(error) from None
+    return sorted(result.get("VolumesDeleted") or [])
+
+
+def _api_at_least(lab, version: str) -> bool:
+    from docker.utils import version_gte
+
+    return version_gte(lab.client.api.api_version, version)
+
+
+# --- what survives a container ----------------------------------------------------------
+SURVIVAL_TARGETS = {"named volume": "/named", "bind mount": "/bound", "tmpfs": "/scratch",
+                    "container layer": "/layer"}
+
+
+def survival(lab, host_path, volume: str | None = None) -> dict[str, bool]:
+    """Write a file into each kind of storage, remove the container, look again.
+
+    A first container writes ``note.txt`` into a named volume, a bind mount of
+    ``host_path``, a tmpfs and its own writable layer; it is removed (``docker rm``); a
+    second container with the same mounts reports which files are still there.
+    """
+    volume = volume or create_volume(lab).name
+    mounts = [named(volume, "/named"), bind(host_path, "/bound"), tmpfs("/scratch")]
+    write = "; ".join(f"mkdir -p {d} && echo kept > {d}/note.txt"
+                      for d in SURVIVAL_TARGETS.values())
+    lab.run(write, mounts=mounts)
+    look = "; ".join(f"test -f {d}/note.txt && echo {d}" for d in SURVIVAL_TARGETS.values())
+    present = set(lab.run(look + "; true", mounts=mounts).split())
+    return {kind: directory in present for kind, directory in SURVIVAL_TARGETS.items()}
