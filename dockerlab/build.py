@@ -163,10 +163,7 @@ class StepParser:
         changed = None
         text = self._partial + _ANSI.sub("", item.get("stream") or "")
         lines = text.split("\n")
-        self._partial = lines.pop()
-        if _STEP.match(self._partial):  # "Step N/M : ..." arrives without its newline
-            lines.append(self._partial)
-            self._partial = ""
+        self._partial = lines.pop()  # "Step N/M : ..." comes first, its newline right after
         for line in lines:
             changed = self._line(line) or changed
         return changed

@@ -544,9 +544,9 @@ class SaveArchive:
     def index(self, fileobj) -> SaveArchive:
         """Read a whole save stream, indexing every layer tar on the way."""
         for name, tar, member in self.members(fileobj):
-            found = self.take(name, tar, member)
-            if found is not None:
-                with _archive_errors(name):
+            with _archive_errors(name):
+                found = self.take(name, tar, member)
+                if found is not None:
                     self.layers[name] = read_layer_stream(*found)
         return self
 
@@ -885,7 +885,8 @@ class LayerStream:
     def __iter__(self) -> Iterator[LayerTar]:
         reader = _save_stream(self.client, self.name)
         for key, tar, member in self.archive.members(reader):
-            found = self.archive.take(key, tar, member)
+            with _archive_errors(key):
+                found = self.archive.take(key, tar, member)
             if found is None:
                 continue
             stream, head = found

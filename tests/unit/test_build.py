@@ -1,0 +1,162 @@
+"""The classic builder's stream, parsed into steps (recorded streams, a fake clock)."""
+
+from __future__ import annotations
+
+import itertools
+import tarfile
+
+import docker.errors
+import pytest
+
+from dockerlab.build import BuildResult, StepParser, build, make_context
+from dockerlab.errors import BuildFailed
+
+FIRST_BUILD = [
+    {"stream": "Step 1/6 : FROM dockerlab/busybox"}, {"stream": "\n"},
+    {"stream": " ---> f33672bb105e\n"},
+    {"stream": "Step 2/6 : COPY app.txt /app/"}, {"stream": "\n"},
+    {"stream": " ---> a07953fc3856\n"},
+    {"stream": "Step 3/6 : RUN echo building && echo done"}, {"stream": "\n"},
+    {"stream": " ---> Running in e137c9ebdb1e\n"},
+    {"stream": "building\n"}, {"stream": "\x1b[91mwarning on stderr\n\x1b[0m"},
+    {"stream": "done\n"},
+    {"stream": "Removing intermediate container e137c9ebdb1e\n"},
+    {"stream": " ---> e90a06409bb0\n"},
+    {"stream": "Step 4/6 : LABEL io.dockerlab.kit=dockerlab"}, {"stream": "\n"},
+    {"stream": " ---> Running in 5dbeaa90d03d\n"},
+    {"stream": "Removing intermediate container 5dbeaa90d03d\n"},
+    {"stream": " ---> bbd6df0750c7\n"},
+    {"stream": "Step 5/6 : LABEL io.dockerlab.notebook=x"}, {"stream": "\n"},
+    {"stream": " ---> Using cache\n"}, {"stream": " ---> aa05c4f3d916\n"},
+    {"stream": "Step 6/6 : LABEL io.dockerlab.session=x-123456"}, {"stream": "\n"},
+    {"stream": " ---> Running in d2e100c0c008\n"},
+    {"stream": "Removing intermediate container d2e100c0c008\n"},
+    {"stream": " ---> a71126fe31f8\n"},
+    {"aux": {"ID": "sha256:a71126fe31f88a64dbf39fb894befa3ce5e2135897d3fc5f0d5ec36ca141b38f"}},
+    {"stream": "Successfully built a71126fe31f8\n"},
+    {"stream": "Successfully tagged demo:1\n"},
+]
+
+CACHED_THEN_FAIL = [
+    {"stream": "Step 1/4 : FROM dockerlab/busybox"}, {"stream": "\n"},
+    {"stream": " ---> f33672bb105e\n"},
+    {"stream": "Step 2/4 : RUN echo hi"}, {"stream": "\n"},
+    {"stream": " ---> Using cache\n"}, {"stream": " ---> effb3ea377f7\n"},
+    {"stream": "Step 3/4 : RUN echo out; echo err >&2; exit 3"}, {"stream": "\n"},
+    {"stream": " ---> Running in a772161671a7\n"},
+    {"stream": "out\n"}, {"stream": "\x1b[91merr\n\x1b[0m"},
+    {"stream": "Removing intermediate container a772161671a7\n"},
+    {"errorDetail": {"code": 3, "message": "The command '/bin/sh -c echo out; echo err >&2; "
+                                           "exit 3' returned a non-zero code: 3"},
+     "error": "The command ... returned a non-zero code: 3"},
+]
+
+
+def parse(items):
+    ticks = itertools.count()
+    parser = StepParser(clock=lambda: float(next(ticks)))
+    for item in items:
+        parser.feed(item)
+    return parser
+
+
+def test_steps_instructions_images_and_output():
+    parser = parse(FIRST_BUILD)
+    steps = parser.steps
+    assert [s.instruction for s in steps][:3] == ["FROM dockerlab/busybox", "COPY app.txt /app/",
+                                                  "RUN echo building && echo done"]
+    assert [s.image_id for s in steps] == ["f33672bb105e", "a07953fc3856", "e90a06409bb0",
+                                           "bbd6df0750c7", "aa05c4f3d916", "a71126fe31f8"]
+    assert steps[2].container == "e137c9ebdb1e"
+    assert steps[2].output == ["building", "warning on stderr", "done"]  # colours stripped
+    assert parser.image_id.startswith("sha256:a71126fe31f8")
+    assert all(step.duration is not None and step.duration >= 0 for step in steps)
+
+
+def test_kit_label_steps_are_marked_and_left_out_of_the_learners_count():
+    result = BuildResult("x", "demo:1", parse(FIRST_BUILD).steps, [])
+    assert [s.kit for s in result.steps] == [False, False, False, True, True, True]
+    assert len(result.learner_steps) == 3
+    assert (result.cached_count, result.ran_count) == (0, 2)  # the kit's cached LABEL ignored
+    assert [row["status"] for row in result.table()] == ["base", "ran", "ran"]
+    assert len(result.table(include_kit=True)) == 6
+
+
+def test_cache_hits_and_failure():
+    parser = parse(CACHED_THEN_FAIL)
+    first, second, third = parser.steps
+    assert second.cached and second.status == "cached" and second.row()["cache"] == "hit"
+    assert third.failed and third.status == "failed" and not third.image_id
+    assert third.output == ["out", "err"]
+    assert "non-zero code: 3" in parser.error
+
+
+def test_step_header_split_across_items_is_joined():
+    parser = parse([{"stream": "Step 1/2 : FR"}, {"stream": "OM x\n"},
+                    {"stream": " ---> 0123456789ab\n"}])
+    assert parser.steps[0].instruction == "FROM x"
+
+
+def test_make_context_holds_dockerfile_and_files():
+    context = make_context("FROM scratch\n", {"app.txt": "hello", "bin.dat": b"\x00\x01"})
+    with tarfile.open(fileobj=context) as tar:
+        assert tar.getnames() == ["Dockerfile", "app.txt", "bin.dat"]
+        assert tar.extractfile("app.txt").read() == b"hello"
+
+
+class FakeAPI:
+    """Just enough of APIClient for build(): a recorded stream, sizes, removals."""
+
+    def __init__(self, items=None, error=None):
+        self.items, self.error, self.removed = items or [], error, []
+
+    def build(self, **kwargs):
+        if self.error:
+            raise self.error
+        self.kwargs = kwargs
+        return iter(self.items)
+
+    def inspect_image(self, image):
+        return {"Size": 100, "Parent": ""}
+
+    def remove_image(self, image, noprune=False):
+        self.removed.append(image)
+
+
+class FakeClient:
+    def __init__(self, api):
+        self.api = api
+
+
+def test_build_reports_every_step_live_and_returns_a_result():
+    seen = []
+    api = FakeAPI(FIRST_BUILD)
+    result = build(FakeClient(api), "FROM x\n", tag="demo:1",
+                   on_step=lambda step: seen.append((step.number, step.status)))
+    assert (1, "base") in seen and (3, "running") in seen and (3, "ran") in seen
+    assert result.steps[1].size == 100 and result.steps[0].size is None
+    assert api.kwargs["forcerm"] and api.kwargs["rm"] and api.kwargs["decode"]
+
+
+def test_failed_step_raises_build_failed_and_removes_new_intermediate_images():
+    items = CACHED_THEN_FAIL[:3] + [
+        {"stream": "Step 2/4 : RUN echo new > /x"}, {"stream": "\n"},
+        {"stream": " ---> Running in 0123456789ab\n"}, {"stream": " ---> 9999aaaabbbb\n"},
+    ] + CACHED_THEN_FAIL[6:]
+    api = FakeAPI(items)
+    with pytest.raises(BuildFailed) as caught:
+        build(FakeClient(api), "FROM x\n")
+    error = caught.value
+    assert "Step 3/4 `RUN echo out; echo err >&2; exit 3` failed" in error.message
+    assert "out\nerr" in error.message and "non-zero code: 3" in error.message
+    assert error.step.startswith("RUN echo out") and error.output == "out\nerr"
+    assert api.removed == ["9999aaaabbbb"]  # not the base image, not cached images
+
+
+def test_syntax_error_is_a_build_failed_paragraph():
+    response = type("R", (), {"status_code": 400, "reason": "Bad Request", "url": "u"})()
+    error = docker.errors.APIError("400 Client Error", response=response,
+                                   explanation="dockerfile parse error line 2: unknown "
+                                               "instruction: FORM")
+    with pytest.raises(BuildFailed, match="syntax error.*line 2: unknown instruction: FORM"):
+        build(FakeClient(FakeAPI(error=error)), "FROM x\nFORM y\n")
