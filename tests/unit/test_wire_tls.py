@@ -1,0 +1,121 @@
+"""Throwaway certificates and the messages for failed connections (no engine needed)."""
+
+from __future__ import annotations
+
+import stat
+
+import docker
+import docker.errors
+import pytest
+import requests
+from cryptography import x509
+from cryptography.exceptions import InvalidSignature
+
+from dockerlab.certs import describe, make_certificates
+from dockerlab.daemons import PrivateEngine, explain_connection
+from dockerlab.errors import ApiVersionRefused, EngineNotFound, EngineTLSError, EngineUnreachable
+from dockerlab.wire import endpoint_of
+
+
+@pytest.fixture(scope="module")
+def bundle(tmp_path_factory):
+    return make_certificates(tmp_path_factory.mktemp("certs"))
+
+
+def _load(path):
+    return x509.load_pem_x509_certificate(path.read_bytes())
+
+
+def test_server_and_client_certificates_are_signed_by_the_ca(bundle):
+    ca = _load(bundle.ca)
+    for leaf in (bundle.server_cert, bundle.client_cert):
+        _load(leaf).verify_directly_issued_by(ca)  # raises when not
+
+
+def test_the_server_certificate_names_loopback_only(bundle):
+    assert describe(bundle.server_cert)["hosts"] == ["127.0.0.1", "localhost"]
+    assert describe(bundle.client_cert)["hosts"] == []
+
+
+def test_keys_are_readable_by_their_owner_only(bundle):
+    for key in (bundle.ca_key, bundle.server_key, bundle.client_key):
+        assert stat.S_IMODE(key.stat().st_mode) == 0o600
+
+
+def test_two_authorities_do_not_trust_each_other(bundle, tmp_path):
+    other = make_certificates(tmp_path)
+    with pytest.raises((ValueError, InvalidSignature)):  # same names, another key
+        _load(other.client_cert).verify_directly_issued_by(_load(bundle.ca))
+
+
+def test_tls_config_with_and_without_a_client_certificate(bundle):
+    assert bundle.tls_config().cert == (str(bundle.client_cert), str(bundle.client_key))
+    assert bundle.tls_config(client_certificate=False).cert is None
+    assert bundle.ssl_context() is not None
+
+
+def test_endpoint_of_a_tls_client_points_the_cli_at_the_cert_folder(bundle):
+    api = docker.APIClient(base_url="tcp://127.0.0.1:2376", tls=bundle.tls_config(),
+                           version="1.41")
+    endpoint = endpoint_of(api)
+    assert endpoint.url == "tcp://127.0.0.1:2376"
+    env = endpoint.cli_environment()
+    assert env["DOCKER_TLS_VERIFY"] == "1"
+    assert env["DOCKER_CERT_PATH"] == str(bundle.directory)
+
+
+def test_an_untrusted_server_certificate_is_explained():
+    error = requests.exceptions.SSLError("[SSL: CERTIFICATE_VERIFY_FAILED] certificate "
+                                         "verify failed: unable to get local issuer")
+    explained = explain_connection(error, "tcp://127.0.0.1:1")
+    assert isinstance(explained, EngineTLSError)
+    assert "does not trust" in explained.message and "ca.pem" in explained.advice
+
+
+def test_a_refused_client_certificate_is_explained():
+    error = requests.exceptions.SSLError("[SSL: TLSV13_ALERT_CERTIFICATE_REQUIRED]")
+    explained = explain_connection(error, "tcp://127.0.0.1:1")
+    assert isinstance(explained, EngineTLSError)
+    assert "refused the TLS handshake" in explained.message
+
+
+def test_plain_http_to_a_tls_port_is_explained():
+    error = docker.errors.DockerException("400 Client Error: Bad Request (\"Client sent an "
+                                          "HTTP request to an HTTPS server.\")")
+    assert isinstance(explain_connection(error, "tcp://127.0.0.1:1"), EngineTLSError)
+
+
+@pytest.mark.parametrize("explanation, limit", [
+    ("client version 1.99 is too new. Maximum supported API version is 1.41", "newest is 1.41"),
+    ("client version 1.10 is too old. Minimum supported API version is 1.12", "oldest is 1.12"),
+])
+def test_a_refused_api_version_is_explained(explanation, limit):
+    response = requests.Response()
+    response.status_code = 400
+    error = docker.errors.APIError("400", response=response, explanation=explanation)
+    explained = explain_connection(error, "unix:///x.sock", version="1.99")
+    assert isinstance(explained, ApiVersionRefused)
+    assert limit in explained.message and "version='auto'" in explained.advice
+
+
+def test_a_missing_socket_and_a_stopped_engine_are_told_apart():
+    assert isinstance(explain_connection(FileNotFoundError("x"), "unix:///x"), EngineNotFound)
+    gone = requests.exceptions.ConnectionError("('Connection aborted.', FileNotFoundError(2))")
+    assert isinstance(explain_connection(gone, "unix:///x"), EngineUnreachable)
+
+
+def test_a_private_engine_keeps_everything_apart(tmp_path):
+    engine = PrivateEngine(name="private-test", base=tmp_path, port=2399)
+    command = engine.command()
+    joined = " ".join(command)
+    for flag, value in (("--data-root", f"{tmp_path}/data"),
+                        ("--exec-root", "/run/dockerlab/private-test"),
+                        ("--pidfile", "/run/dockerlab/private-test/dockerd.pid"),
+                        ("-H", "unix:///run/dockerlab/private-test/docker.sock"),
+                        ("--config-file", f"{tmp_path}/daemon.json"),
+                        ("--containerd-namespace", "dockerlab-private-test")):
+        assert command[command.index(flag) + 1] == value or f"{flag} {value}" in joined
+    assert "-H tcp://127.0.0.1:2399 --tlsverify" in joined  # TLS, loopback, never plain TCP
+    for isolation in ("--bridge=none", "--iptables=false", "--ip-masq=false"):
+        assert isolation in command
+    assert not engine.running
