@@ -146,6 +146,30 @@ class HelperBox(Box):
         self._lock = threading.Lock()
         self._exec(f"mkdir -p {SCRATCH} && mount -t tmpfs -o mode=755 tmpfs {SCRATCH} && "
                    f"mkdir -p {SCRATCH}/cgroup")
+        self._mount_cgroups()
+
+    def _mount_cgroups(self) -> None:
+        """Mount the cgroup hierarchies afresh, writable and from their real root.
+
+        The container's own ``/sys/fs/cgroup`` shows only its own cgroup, read-only; with
+        ``--cgroupns host`` a new mount shows the whole tree (Docker's part is only read).
+        """
+        from .cgroups import controllers_of, parse_mountinfo
+
+        done = set()
+        for mount in parse_mountinfo(self.read("/proc/self/mountinfo")):
+            if mount.fstype == "cgroup2" and "unified" not in done:
+                done.add("unified")
+                self.sh(f"mkdir -p {SCRATCH}/cgroup/unified && "
+                        f"mount -t cgroup2 cgroup2 {SCRATCH}/cgroup/unified")
+            elif mount.fstype == "cgroup":
+                controllers = controllers_of(mount.super_options)
+                name = ",".join(controllers)
+                if name in done or not {"memory", "cpu"} & set(controllers):
+                    continue
+                done.add(name)
+                self.sh(f"mkdir -p {SCRATCH}/cgroup/{name} && "
+                        f"mount -t cgroup -o {name} cgroup {SCRATCH}/cgroup/{name}")
 
     def _exec(self, script: str, timeout: int = 60) -> Run:
         code, (out, err) = self.container.exec_run(
