@@ -1,8 +1,12 @@
 """pyproject.toml is the source of truth; environment.yml (Binder) must agree with it."""
 
 import re
-import tomllib
 from pathlib import Path
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10: pip vendors the same parser
+    from pip._vendor import tomli as tomllib
 
 ROOT = Path(__file__).resolve().parents[2]
 CONDA_NAMES = {"docker": "docker-py"}  # PyPI name -> conda-forge name

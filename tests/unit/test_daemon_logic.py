@@ -1,0 +1,45 @@
+"""The bring-up's decisions, without starting anything."""
+
+import json
+import os
+
+import pytest
+
+from dockerlab import daemon
+
+
+@pytest.fixture
+def state_in_tmp(tmp_path, monkeypatch):
+    monkeypatch.setenv("DOCKERLAB_STATE_DIR", str(tmp_path))
+    return tmp_path
+
+
+def test_state_and_log_live_in_the_configured_directory(state_in_tmp):
+    assert daemon.state_dir() == state_in_tmp
+    assert daemon.log_file() == state_in_tmp / "dockerd.log"
+
+
+def test_stopping_when_nothing_was_started_touches_nothing(state_in_tmp):
+    assert daemon.stop_started_engine().startswith("No engine started by dockerlab")
+
+
+def test_a_stale_record_of_a_process_that_is_not_dockerd_is_ignored(state_in_tmp):
+    (state_in_tmp / "engine.json").write_text(json.dumps({"pid": os.getpid()}))
+    assert daemon.stop_started_engine().startswith("No engine started by dockerlab")
+    assert not (state_in_tmp / "engine.json").exists()
+
+
+def test_missing_packages_are_named_by_their_debian_names(monkeypatch, tmp_path):
+    monkeypatch.setattr(daemon, "SYSTEM_PACKAGES", {
+        "docker.io": str(tmp_path / "absent-dockerd"), "busybox-static": "/bin/sh"})
+    monkeypatch.setattr("dockerlab.baseimage.find_static_busybox", lambda: None)
+    assert daemon.missing_packages() == ["docker.io", "busybox-static"]
+
+
+def test_an_explicit_docker_host_is_never_replaced_by_a_started_engine(monkeypatch):
+    from dockerlab.errors import EngineNotFound
+
+    monkeypatch.setenv("DOCKER_HOST", "unix:///nonexistent")
+    monkeypatch.setattr(daemon, "start_dockerd", lambda prefix: pytest.fail("started dockerd"))
+    with pytest.raises(EngineNotFound):
+        daemon.ensure_engine()
