@@ -105,7 +105,7 @@ def pytest_sessionfinish(session, exitstatus):
     if missing:
         problems.append(f"unlabelled objects that existed before the run are gone: {missing}")
     _remove_base_image_if_built_by_this_run(session.config, client)
-    reporter.ensure_newline()
+    reporter.write_line("")
     if problems:
         reporter.write_line("dockerlab leak check FAILED: " + "; ".join(problems), red=True)
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
