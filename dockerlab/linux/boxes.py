@@ -231,6 +231,15 @@ class HostBox(Box):
         with tarfile.open(fileobj=fileobj, mode="r|*") as tar:
             tar.extractall(directory, filter="tar")
 
+    def set_opaque(self, directory: str) -> bool:
+        """Mark ``directory`` opaque for overlayfs (hides the lower layers' content below it)."""
+        os.setxattr(directory, "trusted.overlay.opaque", b"y")
+        return True
+
+    def engine_listing(self, path: str) -> list[Entry]:
+        """List a directory of the engine's host (such as Docker's overlay2 dirs)."""
+        return self.listing(path)
+
     def close(self) -> None:
         self.run_leftovers()
 

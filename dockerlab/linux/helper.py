@@ -235,6 +235,27 @@ class HelperBox(Box):
         self.sh(f"tar -xf {STAGING}/{name} -C {_q(directory)}; status=$?; "
                 f"rm -f {STAGING}/{name}; exit $status")
 
+    def set_opaque(self, directory: str) -> bool:
+        """busybox has no ``setfattr``: opaque directories are left as plain ones here."""
+        return False
+
+    def engine_listing(self, path: str) -> list:
+        """List a directory of the engine's host, from inside dockerd's mount namespace.
+
+        The helper shares the host's PID namespace, so ``nsenter -t $(pidof dockerd) -m``
+        reaches the host's files (read only: ``find`` and ``stat``).
+        """
+        from .boxes import LISTING_SCRIPT, parse_listing
+
+        pid = self.sh("pidof dockerd").split()
+        if not pid:
+            raise DemoFailed("The helper cannot find the dockerd process.",
+                             "Docker's overlay2 directories can only be listed where "
+                             "dockerd runs; the paths above are still what it uses.")
+        run = self.run(LISTING_SCRIPT.format(path=_q(path)),
+                       Isolation(enter=int(pid[0]), enter_namespaces=("mnt",)))
+        return parse_listing(run.output)
+
     def close(self) -> None:
         """Stop and remove the helper (``lab.cleanup()`` would do it too)."""
         self.run_leftovers()
