@@ -263,8 +263,9 @@ class Reachability:
 
     def table(self) -> str:
         """The matrix as text: rows are sources, columns are targets."""
-        width = max(len(n) for n in self.names) + 2
-        lines = ["from \\ to".ljust(width) + "".join(n.ljust(width) for n in self.names)]
+        corner = "from \\ to"
+        width = max([len(n) for n in self.names] + [len(corner)]) + 2
+        lines = [corner.ljust(width) + "".join(n.ljust(width) for n in self.names)]
         for source in self.names:
             cells = ["" if source == target else self.cells[(source, target)]
                      for target in self.names]

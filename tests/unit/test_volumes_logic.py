@@ -1,0 +1,76 @@
+"""Pure logic of dockerlab.volumes: mount specs, refusals, and the prune filter."""
+
+from types import SimpleNamespace
+
+import pytest
+
+from dockerlab import labels, volumes
+from dockerlab.errors import BindSourceMissing
+
+
+def test_named_volume_mount_is_a_volume_mount():
+    mount = volumes.named("notes", "/data", read_only=True)
+    assert (mount["Type"], mount["Source"], mount["Target"], mount["ReadOnly"]) == \
+        ("volume", "notes", "/data", True)
+
+
+def test_tmpfs_mount_has_no_source_and_an_optional_size():
+    mount = volumes.tmpfs("/scratch", size_bytes=1 << 20)
+    assert (mount["Type"], mount["Source"], mount["Target"]) == ("tmpfs", None, "/scratch")
+    assert mount["TmpfsOptions"]["SizeBytes"] == 1 << 20
+
+
+def test_bind_mount_of_an_existing_directory(tmp_path):
+    mount = volumes.bind(tmp_path, "/host")
+    assert (mount["Type"], mount["Source"], mount["Target"]) == ("bind", str(tmp_path), "/host")
+
+
+def test_bind_mount_of_a_missing_path_is_refused(tmp_path):
+    with pytest.raises(BindSourceMissing, match="does not exist") as caught:
+        volumes.bind(tmp_path / "missing", "/host")
+    assert "host_directory()" in caught.value.advice
+
+
+def test_bind_mount_of_a_relative_path_is_refused():
+    with pytest.raises(BindSourceMissing, match="not an absolute path"):
+        volumes.bind("data", "/host")
+
+
+def test_host_directory_is_temporary():
+    holder = volumes.host_directory()
+    from pathlib import Path
+
+    path = Path(holder.name)
+    assert path.is_dir() and path.name.startswith(volumes.HOST_DIR_PREFIX)
+    holder.cleanup()
+    assert not path.exists()
+
+
+class _FakeAPI:
+    api_version = "1.41"
+
+    def __init__(self):
+        self.filters = None
+
+    def prune_volumes(self, filters=None):
+        self.filters = filters
+        return {"VolumesDeleted": ["b", "a"], "SpaceReclaimed": 0}
+
+
+def _fake_lab(version="1.41"):
+    api = _FakeAPI()
+    api.api_version = version
+    return SimpleNamespace(session="s-123456", client=SimpleNamespace(api=api)), api
+
+
+def test_prune_always_filters_on_the_session_labels():
+    lab, api = _fake_lab()
+    assert volumes.prune_volumes(lab) == ["a", "b"]
+    assert api.filters == labels.session_filter("s-123456")
+
+
+def test_prune_on_newer_engines_asks_for_named_volumes_too():
+    lab, api = _fake_lab("1.43")
+    volumes.prune_volumes(lab)
+    assert api.filters["all"] == ["true"]
+    assert api.filters["label"] == labels.session_filter("s-123456")["label"]
