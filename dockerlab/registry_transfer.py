@@ -217,6 +217,8 @@ def push(lab, image: str, reference: str, *, progress=True) -> TransferReport:
                                 ).follow(stream)
     except DockerLabError:
         raise
+    except docker.errors.ImageNotFound as error:  # the image to push is not local
+        raise lab.explain(error) from None
     except docker.errors.APIError as error:
         raise classify(str(error.explanation or error), "push") from None
     except Exception as error:
