@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 import docker.errors
 
-from .errors import DockerLabError, NetworkNotFound, PortTaken
+from .errors import ContainerError, DockerLabError, NetworkNotFound, PortTaken
 
 #: the engine's own networks, present on every engine
 BUILTIN_NETWORKS = ("bridge", "host", "none")
@@ -113,6 +113,13 @@ def _holders(lab, port: int) -> list[str]:
 def _start_failed(lab, error, name: str | None) -> DockerLabError:
     """The kit's error for a container that was created but could not start."""
     explained = lab.explain(error)
+    if "could not find bridge docker0" in explained.message:
+        return ContainerError(
+            f"Container {name or '(unnamed)'} could not join the default bridge network: the "
+            "engine's bridge interface docker0 is gone from the host (a second dockerd "
+            "started with --bridge=none deletes it). The failed container was removed.",
+            "Restart the engine to recreate docker0, or use a user-defined network "
+            "(`create_network(lab, name)`), which has its own bridge.")
     taken = port_taken(explained.message)
     if taken is None:
         return explained
