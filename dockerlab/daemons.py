@@ -7,11 +7,13 @@ main one, similar to::
     dockerd --data-root D --exec-root E --pidfile E/dockerd.pid -H unix://E/docker.sock \\
             -H tcp://127.0.0.1:PORT --tlsverify --tlscacert ca.pem \\
             --tlscert server-cert.pem --tlskey server-key.pem \\
-            --bridge=none --iptables=false --ip-masq=false --ip-forward=false
+            --bridge=dlb-NAME --iptables=false --ip-masq=false --ip-forward=false
 
 Everything it owns is its own: image store, containerd (started under its exec root, in its
-own namespace), pid file, UNIX socket; it adds no bridge and no firewall rule, so the main
-engine does not notice it. The network endpoint is TLS-only on 127.0.0.1 with certificates
+own namespace), pid file, UNIX socket, and a bridge of its own (``dlb-...``, made by the kit
+on a free 10.199.N.0/24) instead of ``docker0``; it adds no firewall rule, so the main
+engine does not notice it. (Never ``--bridge=none``: dockerd then deletes the host's
+``docker0``, cutting the main engine's containers off.) The network endpoint is TLS-only on 127.0.0.1 with certificates
 from a throwaway authority (:mod:`dockerlab.certs`): a client without the kit's client
 certificate is refused. :meth:`PrivateEngine.remove` stops it and deletes its state.
 
@@ -246,6 +248,43 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+BRIDGE_NET = "10.199"
+
+
+def _ip(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(["ip", *args], capture_output=True, text=True)
+
+
+def free_subnet() -> str:
+    """The gateway address of a /24 in 10.199.0.0/16 that no host route uses yet."""
+    routes = _ip("-4", "route").stdout + _ip("-4", "addr").stdout
+    for third in range(1, 255):
+        if f"{BRIDGE_NET}.{third}." not in routes:
+            return f"{BRIDGE_NET}.{third}.1/24"
+    raise EngineSetupFailed(f"No free /24 left in {BRIDGE_NET}.0.0/16 for a private bridge.",
+                            "Remove leftover private engines (`leftover_engines()`).")
+
+
+def create_bridge(name: str) -> str:
+    """Create and bring up a Linux bridge ``name``; similar to ``ip link add ... type bridge``."""
+    if Path(f"/sys/class/net/{name}").exists():
+        return name
+    address = free_subnet()
+    for step in (("link", "add", "name", name, "type", "bridge"),
+                 ("addr", "add", address, "dev", name), ("link", "set", name, "up")):
+        done = _ip(*step)
+        if done.returncode != 0:
+            _ip("link", "delete", name)
+            raise EngineSetupFailed(f"`ip {' '.join(step)}` failed: {done.stderr.strip()}",
+                                    "Check that iproute2 is installed and you are root.")
+    return name
+
+
+def delete_bridge(name: str) -> None:
+    if Path(f"/sys/class/net/{name}").exists():
+        _ip("link", "delete", name)
+
+
 def _is_dockerd(pid: int) -> bool:
     try:
         return "dockerd" in Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
@@ -301,6 +340,11 @@ class PrivateEngine:
         return self.base / "dockerd.log"
 
     @property
+    def bridge(self) -> str:
+        """The private engine's own bridge (at most 15 characters, as Linux wants)."""
+        return f"dlb-{self.name.rsplit('-', 1)[-1]}"[:15]
+
+    @property
     def url(self) -> str:
         return f"unix://{self.socket}"
 
@@ -323,7 +367,8 @@ class PrivateEngine:
                 "--pidfile", str(self.pidfile), "-H", self.url, "-H", self.tcp_url,
                 "--tlsverify", "--tlscacert", str(self.certs.ca),
                 "--tlscert", str(self.certs.server_cert), "--tlskey", str(self.certs.server_key),
-                "--bridge=none", "--iptables=false", "--ip-masq=false", "--ip-forward=false",
+                f"--bridge={self.bridge}", "--iptables=false", "--ip-masq=false",
+                "--ip-forward=false",
                 "--containerd-namespace", ns, "--containerd-plugins-namespace", f"{ns}-plugins",
                 "--log-level=warn"]
 
@@ -354,6 +399,7 @@ class PrivateEngine:
         (self.base / "daemon.json").write_text("{}\n")  # never read /etc/docker/daemon.json
         if not self.certs.exists():
             make_certificates(self.certs.directory)
+        create_bridge(self.bridge)
         with open(self.log, "ab") as log:
             self.process = subprocess.Popen(self.command(), stdout=log, stderr=subprocess.STDOUT,
                                             stdin=subprocess.DEVNULL, start_new_session=True)
@@ -424,7 +470,9 @@ class PrivateEngine:
         _unmount_below(self.data_root)
         shutil.rmtree(self.exec_root, ignore_errors=True)
         shutil.rmtree(self.base, ignore_errors=True)
-        return f"{said} Its state ({self.base}, {self.exec_root}) is removed."
+        delete_bridge(self.bridge)
+        return (f"{said} Its state ({self.base}, {self.exec_root}) and its bridge "
+                f"{self.bridge} are removed.")
 
     def __enter__(self) -> PrivateEngine:
         return self.start()
@@ -435,6 +483,7 @@ class PrivateEngine:
     def state(self) -> dict:
         """Where this engine keeps what, for display."""
         return {"data root": str(self.data_root), "exec root": str(self.exec_root),
+                "bridge": self.bridge,
                 "pid file": str(self.pidfile), "socket": self.url, "TLS": self.tcp_url,
                 "certificates": str(self.certs.directory)}
 

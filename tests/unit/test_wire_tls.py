@@ -116,6 +116,8 @@ def test_a_private_engine_keeps_everything_apart(tmp_path):
                         ("--containerd-namespace", "dockerlab-private-test")):
         assert command[command.index(flag) + 1] == value or f"{flag} {value}" in joined
     assert "-H tcp://127.0.0.1:2399 --tlsverify" in joined  # TLS, loopback, never plain TCP
-    for isolation in ("--bridge=none", "--iptables=false", "--ip-masq=false"):
+    for isolation in ("--bridge=dlb-test", "--iptables=false", "--ip-masq=false"):
         assert isolation in command
+    # --bridge=none would make dockerd delete the host's docker0 (the main engine's bridge)
+    assert "--bridge=none" not in command and "docker0" not in joined
     assert not engine.running
