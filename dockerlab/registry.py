@@ -439,6 +439,33 @@ def current(lab) -> LocalRegistry:
     return LocalRegistry.start(lab)
 
 
+EXERCISE_REPOSITORY = "exercise/layered"
+
+
+def exercise_image(lab, tag: str = "v1") -> tuple[str, str, str]:
+    """Make sure the current registry has a two-layer image; return ``(host, repository, tag)``.
+
+    The image is the kit's busybox plus one layer written by a ``RUN`` step; it is built and
+    pushed only when the registry does not have it yet.
+    """
+    import io
+
+    from .errors import RegistryNotFound
+
+    registry = current(lab)
+    try:
+        registry.api().manifest_digest(EXERCISE_REPOSITORY, tag)
+    except RegistryNotFound:
+        dockerfile = (f"FROM {lab.base_image}\n"
+                      "RUN echo 'a second layer' > /second-layer.txt\n")
+        try:
+            image, _ = lab.client.images.build(fileobj=io.BytesIO(dockerfile.encode()))
+        except Exception as error:
+            raise lab.explain(error) from None
+        push(lab, image.id, registry.reference(EXERCISE_REPOSITORY, tag), progress=False)
+    return registry.host, EXERCISE_REPOSITORY, tag
+
+
 def stop_all() -> int:
     """Stop every registry this interpreter started; return how many."""
     stopped = 0

@@ -60,6 +60,11 @@ _NOT_FOUND_CODES = {"NAME_UNKNOWN", "MANIFEST_UNKNOWN", "BLOB_UNKNOWN",
 _CHALLENGE_PARAM = re.compile(r'(\w+)=(?:"([^"]*)"|([^,\s]*))')
 
 
+def _name(repository: str, reference: str) -> str:
+    """``repo:tag`` or ``repo@sha256:...``, the way image names write them."""
+    return f"{repository}{'@' if reference.startswith('sha256:') else ':'}{reference}"
+
+
 # --- digests: content addressing ---------------------------------------------------------
 def sha256_digest(data: bytes) -> str:
     """The digest a registry stores ``data`` under: ``sha256:`` and the hex sha256."""
@@ -313,7 +318,7 @@ class RegistryAPI:
         """The manifest for a tag or digest, its digest checked; like ``docker manifest inspect``."""
         response = self.request("GET", f"/v2/{repository}/manifests/{reference}",
                                 headers={"Accept": accept},
-                                what=f"manifest '{repository}:{reference}'")
+                                what=f"manifest '{_name(repository, reference)}'")
         digest = response.headers.get("docker-content-digest") or sha256_digest(response.body)
         media = response.headers.get("content-type", "").split(";")[0]
         if media != MANIFEST_V1_SIGNED:  # schema 1 digests leave the signatures out
@@ -326,7 +331,7 @@ class RegistryAPI:
         """``HEAD`` a manifest: its digest, without downloading it."""
         response = self.request("HEAD", f"/v2/{repository}/manifests/{reference}",
                                 headers={"Accept": MANIFEST_ACCEPT},
-                                what=f"manifest '{repository}:{reference}'")
+                                what=f"manifest '{_name(repository, reference)}'")
         return response.headers["docker-content-digest"]
 
     def blob(self, repository: str, digest: str, *, verify: bool = True) -> bytes:
@@ -380,7 +385,7 @@ class RegistryAPI:
         """Store a manifest under a tag; return the digest the registry computed."""
         response = self.request("PUT", f"/v2/{repository}/manifests/{reference}",
                                 headers={"Content-Type": media_type}, body=manifest,
-                                expect=(201,), what=f"manifest '{repository}:{reference}'")
+                                expect=(201,), what=f"manifest '{_name(repository, reference)}'")
         digest = response.headers.get("docker-content-digest") or sha256_digest(manifest)
         return verify_digest(manifest, digest, "manifest")
 

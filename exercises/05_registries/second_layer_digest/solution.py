@@ -1,0 +1,12 @@
+from dockerlab.registry import exercise_image
+from dockerlab.registry_api import RegistryAPI
+
+
+def second_layer_digest(lab):
+    """The kit puts a two-layer image in the local registry and says where it is.
+    Using only HTTP (a RegistryAPI, or urllib if you like), return the digest of
+    that image's second layer, exactly as the manifest lists it ('sha256:...')."""
+    host, repository, tag = exercise_image(lab)
+    api = RegistryAPI(host)
+    manifest = api.manifest(repository, tag)
+    return manifest.layers[1]["digest"]
