@@ -145,12 +145,15 @@ class ContainerDashboard(widgets.VBox):
         if row is not None:
             self.picker.value = row.id
 
-    def new(self):
-        """Start a container with the command box's command; it becomes the selected one."""
+    def new(self, command=None, **options):
+        """Start a container (the command box's command unless ``command`` is given, run by
+        ``sh -c`` when it is a string); it becomes the selected one. ``options`` go to
+        :func:`~dockerlab.containers.launch` (``mem_limit="20m"``...)."""
         with self._lock:
             self.error, self.note = None, ""
             try:
-                container = containers.launch(self.lab, self.command.value or DEFAULT_COMMAND)
+                container = containers.launch(
+                    self.lab, command or self.command.value or DEFAULT_COMMAND, **options)
             except Exception as error:
                 self.error = translate(error)
                 self.refresh()

@@ -1,0 +1,28 @@
+"""Overhead measured for real: containers against plain processes (no timing asserted)."""
+
+import pytest
+
+from dockerlab import overhead
+from dockerlab.errors import DockerLabError
+
+
+def test_measure_collects_n_of_each_and_cleans_up(lab):
+    result = overhead.measure(lab, n=3)
+    assert len(result.container_seconds) == len(result.process_seconds) == 3
+    assert len(result.container_memory) == len(result.process_memory) == 3
+    assert all(reading.process > 0 for reading in result.process_memory)
+    # the engine runs on this machine: each container has its own containerd-shim beside it
+    assert all(reading.shim > 0 for reading in result.container_memory)
+    assert "median of 3" in result.summary()
+    assert lab.containers() == []
+
+
+def test_published_figures_name_their_source():
+    assert all(f.source.startswith("Firecracker SPECIFICATION.md, https://")
+               for f in overhead.PUBLISHED_VM_FIGURES)
+
+
+@pytest.mark.parametrize("n", [0, 1000])
+def test_an_unreasonable_sample_size_is_refused(lab, n):
+    with pytest.raises(DockerLabError, match="not a sensible sample"):
+        overhead.measure(lab, n=n)
