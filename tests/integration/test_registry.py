@@ -212,3 +212,53 @@ def test_password_never_shows(lab):
         shown = repr(private) + private.logs(tail=None) + repr(private.api("learner", password))
         assert password not in shown
         assert password not in (private.workdir / "auth" / "htpasswd").read_text()
+
+
+def _registry_image(lab) -> str:
+    """A local stand-in for ``registry:2``: Debian's registry binary and its libc, FROM scratch.
+
+    Built in the test session (labelled, removed by cleanup); nothing is pulled.
+    """
+    import tarfile
+    from pathlib import Path
+
+    from dockerlab.registry import find_binary
+
+    files = {"bin/registry": find_binary(),
+             "lib/x86_64-linux-gnu/libc.so.6": "/lib/x86_64-linux-gnu/libc.so.6",
+             "lib64/ld-linux-x86-64.so.2": "/lib64/ld-linux-x86-64.so.2"}
+    if not all(source and Path(source).exists() for source in files.values()):
+        pytest.skip("no dynamically linked x86-64 docker-registry binary to package")
+    context = io.BytesIO()
+    with tarfile.open(fileobj=context, mode="w") as tar:
+        dockerfile = ("FROM scratch\nCOPY rootfs/ /\n"
+                      'CMD ["/bin/registry", "serve", "/etc/docker/registry/config.yml"]\n')
+        info = tarfile.TarInfo("Dockerfile")
+        info.size = len(dockerfile)
+        tar.addfile(info, io.BytesIO(dockerfile.encode()))
+        for inside, source in files.items():
+            tar.add(str(Path(source).resolve()), arcname=f"rootfs/{inside}")
+    context.seek(0)
+    tag = f"dockerlab-test/registry:{lab.session}"
+    lab.client.images.build(fileobj=context, custom_context=True, tag=tag)
+    return tag
+
+
+def test_container_mode_runs_the_registry_image_on_loopback(lab):
+    image = _registry_image(lab)
+    # "auto" prefers the image when it is present, the host binary otherwise
+    assert LocalRegistry._choose(lab, "auto", image, None) == "container"
+    assert LocalRegistry._choose(lab, "auto", "dockerlab-absent/registry:2", None) == "process"
+    with LocalRegistry.start(lab, mode="container", image=image) as registry:
+        assert registry.kind == "container" and registry.running
+        ports = registry.container.attrs["HostConfig"]["PortBindings"]["5000/tcp"]
+        assert ports == [{"HostIp": "127.0.0.1", "HostPort": str(registry.port)}]
+        report = push(lab, lab.base_image, registry.reference("kit/busybox", "v1"),
+                      progress=False)
+        assert registry.api().manifest("kit/busybox", "v1").digest == report.digest
+        assert any(path.startswith("docker/registry/v2/blobs/sha256/")
+                   for path in registry.files())
+        assert "listening on [::]:5000" in registry.logs(tail=None)
+        container, workdir = registry.container, registry.workdir
+    assert not registry.running and not workdir.exists()
+    assert container.id not in [c.id for c in lab.containers()]
