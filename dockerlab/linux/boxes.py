@@ -154,7 +154,7 @@ class Box:
         return parse_listing(self.sh(LISTING_SCRIPT.format(path=path)))
 
     @contextlib.contextmanager
-    def tempdir(self, prefix: str = "dockerlab-"):
+    def tempdir(self, prefix: str = "dockerlab-linux-"):
         """A temporary directory, removed when the block ends (or at exit, at the latest)."""
         path = self.mkdtemp(prefix)
         key = self.remember(lambda: self.rmtree(path))

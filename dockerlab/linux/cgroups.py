@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from ..errors import DemoFailed, ResourceLimitInvalid
 from .isolation import Isolation
 
-NAME_PREFIX = "dockerlab-"
+NAME_PREFIX = "dockerlab-linux-"
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([bkmg]?)b?\s*$", re.I)
 _UNITS = {"": 1, "b": 1, "k": 1024, "m": 1024 ** 2, "g": 1024 ** 3}
 #: v1 reports "no limit" as a huge page-aligned number

@@ -103,7 +103,7 @@ def pid_demo(box) -> dict:
 
 def mount_demo(box) -> dict:
     """A tmpfs mounted in a child's own mount namespace; the host never sees it."""
-    with box.tempdir("dockerlab-mnt-") as directory:
+    with box.tempdir("dockerlab-linux-mnt-") as directory:
         script = (f"echo hello > {directory}/note.txt && ls {directory} && "
                   f"grep -c ' {directory} ' /proc/self/mountinfo")
         inside = box.run(script, Isolation(
@@ -147,7 +147,7 @@ def ipc_demo(box, queue: str = "dockerlab-demo") -> dict:
     Message queues belong to the IPC namespace; the ``mqueue`` filesystem lists those of
     the namespace that mounted it, and creating a file there creates a queue.
     """
-    with box.tempdir("dockerlab-mq-") as directory:
+    with box.tempdir("dockerlab-linux-mq-") as directory:
         mount = {"source": "mqueue", "target": directory, "fstype": "mqueue"}
         inside = box.run(f"touch {directory}/{queue} && ls {directory}",
                          Isolation(namespaces=("ipc",), mounts=[mount]))

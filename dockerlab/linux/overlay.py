@@ -56,7 +56,7 @@ class OverlayTree:
         self.lowers: list[str] = []
 
     def __enter__(self) -> OverlayTree:
-        self.root = self._stack.enter_context(self.box.tempdir("dockerlab-overlay-"))
+        self.root = self._stack.enter_context(self.box.tempdir("dockerlab-linux-overlay-"))
         try:
             self.lowers = [f"{self.root}/lower-{n}" for n in range(1, self.layers + 1)]
             for directory in self.lowers + [self.upper, self.work, self.merged]:
