@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from .errors import DockerLabError
-from .networks import OFFLINE_DNS, OFFLINE_DNS_OPTIONS, create_network, start
+from .networks import OFFLINE_DNS, OFFLINE_DNS_OPTIONS, create_network, start, unique_name
 
 LOOPBACK = "127.0.0.1"
 WEB_ROOT = "/var/www"
@@ -120,8 +120,12 @@ class TwoTierApp:
         Similar to ``docker run --rm --network NET busybox wget -qO- http://web/``.
         """
         url = f"http://{self.service}{path}"
-        return self.lab.run(f"timeout 10 wget -q -O - {url}", network=self.network.name,
-                            dns=OFFLINE_DNS, dns_opt=OFFLINE_DNS_OPTIONS)
+        # the final `echo` ends the output with a newline: the engine's log can drop an
+        # unfinished last line of a container that exits at once
+        output = self.lab.run(f"timeout 10 wget -q -O - {url}; s=$?; echo; exit $s",
+                              network=self.network.name, dns=OFFLINE_DNS,
+                              dns_opt=OFFLINE_DNS_OPTIONS)
+        return output[:-1] if output.endswith("\n") else output
 
     def host_fetch(self, path: str = "/") -> str:
         """The page fetched from the host through the published port (loopback only)."""
@@ -136,8 +140,7 @@ def deploy_two_tier(lab, page: str = "<h1>Hello from the web tier</h1>\n", *,
     Object names end with the session id because network and container names are shared
     by everyone using this engine; the service name ``web`` is an alias on the app network.
     """
-    suffix = lab.session.rsplit("-", 1)[-1]
-    network = create_network(lab, f"{prefix}-net-{suffix}")
+    network = create_network(lab, unique_name(lab, f"{prefix}-net"))
     web = serve(lab, page, port=port, networks=[network.name], aliases=["web"],
-                name=f"{prefix}-web-{suffix}")
+                name=unique_name(lab, f"{prefix}-web"))
     return TwoTierApp(lab, network, web)

@@ -40,6 +40,12 @@ _PORT_TAKEN = re.compile(r"(?:Bind for (?P<addr>[\d.:\[\]a-f]+?):(?P<port>\d+) f
 
 
 # --- networks as objects ---------------------------------------------------------------
+def unique_name(lab, base: str) -> str:
+    """``base`` plus the session's short id (``web-3f9a1c``): container and network names are
+    shared by everyone using the engine, the way ``docker compose`` prefixes its project."""
+    return f"{base}-{lab.session.rsplit('-', 1)[-1]}"
+
+
 def create_network(lab, name: str, *, internal: bool = False, **kwargs):
     """Create a user-defined bridge network; similar to ``docker network create NAME``.
 
