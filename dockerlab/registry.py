@@ -124,6 +124,19 @@ def _die_with_parent() -> None:  # pragma: no cover - runs in the child before e
         pass
 
 
+def with_parent_death_signal(command: list[str]) -> tuple[list[str], object]:
+    """``command`` arranged to get SIGTERM when the Python process that starts it dies.
+
+    util-linux's ``setpriv --pdeathsig TERM`` sets it and then execs the command (so the
+    process id stays the registry's); without ``setpriv`` a ``preexec_fn`` sets it, which
+    Python documents as unsafe when threads run (as they do in a Jupyter kernel).
+    """
+    setpriv = shutil.which("setpriv")
+    if setpriv:
+        return [setpriv, "--pdeathsig", "TERM", "--", *command], None
+    return command, _die_with_parent
+
+
 def _pid_alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -252,11 +265,12 @@ class LocalRegistry:
             self._launch_container(image)
             return
         self._log = open(self.workdir / "registry.log", "wb")  # noqa: SIM115 (closed in stop)
+        command, hook = with_parent_death_signal(
+            [binary, "serve", str(self.workdir / "config.yml")])
         try:
             self.process = subprocess.Popen(
-                [binary, "serve", str(self.workdir / "config.yml")], stdout=self._log,
-                stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, cwd=self.workdir,
-                preexec_fn=_die_with_parent)
+                command, stdout=self._log, stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL, cwd=self.workdir, preexec_fn=hook)
         except OSError as error:
             raise RegistryStartFailed(f"Could not run the registry binary {binary}: {error}.",
                                       f"Check the file, or set {BINARY_ENV}.") from None

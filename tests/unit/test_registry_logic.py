@@ -390,3 +390,13 @@ def test_layer_bars_one_bar_per_layer():
     bar, label = bars.rows["bbb"]
     assert (bar.value, bar.max, label.value, bar.bar_style) == (2048, 2048, "Pushed", "success")
     assert "done" in bars.title.value
+
+
+def test_parent_death_signal_wraps_the_command_or_sets_a_hook(monkeypatch):
+    command, hook = registry.with_parent_death_signal(["registry", "serve", "c.yml"])
+    if command[0] != "registry":
+        assert command[1:] == ["--pdeathsig", "TERM", "--", "registry", "serve", "c.yml"]
+        assert hook is None
+    monkeypatch.setattr(registry.shutil, "which", lambda name: None)
+    command, hook = registry.with_parent_death_signal(["registry", "serve", "c.yml"])
+    assert command == ["registry", "serve", "c.yml"] and hook is registry._die_with_parent
