@@ -158,7 +158,7 @@ def overhead_plot(overhead) -> Figure:
                     "container\nprocess only": [m.process / mib
                                                 for m in overhead.container_memory],
                     "container\n+ its shim": [m.total / mib for m in overhead.container_memory]})
-    memory.set_ylabel("resident memory (MiB)")
+    memory.set_ylabel("memory, proportional set size (MiB)")
     memory.set_ylim(bottom=0)
     memory.set_title(f"memory of a running `sleep`: {overhead.memory_ratio:.1f}x")
     figure.tight_layout()

@@ -759,7 +759,7 @@ def capabilities(lab, **options) -> list[str]:
 
 def processes(lab, **options) -> list[tuple[int, str]]:
     """The processes a container can see, as (PID, command); ``--pid host`` shows all."""
-    _, output = run_to_end(lab, "ps -o pid,comm", **options)
+    _, output = run_to_end(lab, "sleep 0.3 & ps -o pid,comm; wait", **options)
     rows = []
     for line in output.splitlines()[1:]:
         pid, _, name = line.strip().partition(" ")
@@ -915,6 +915,14 @@ class LoopRun:
         return max((s.throttled_periods for s in self.samples), default=0)
 
 
+def _loop_result(container, quota, period, samples) -> LoopRun:
+    """Stop a counting loop (its TERM trap prints the count) and read the count."""
+    container.stop(timeout=5)
+    output = container.logs().decode(errors="replace").split()
+    loops = int(output[-1]) if output and output[-1].isdigit() else 0
+    return LoopRun(quota, period, loops, samples)
+
+
 def busy_loop(lab, cpu_quota: int | None = None, cpu_period: int = DEFAULT_CPU_PERIOD,
               samples: int = 3) -> LoopRun:
     """Count loop turns for as long as ``samples`` stats readings take, then stop it.
@@ -924,19 +932,36 @@ def busy_loop(lab, cpu_quota: int | None = None, cpu_period: int = DEFAULT_CPU_P
     options = {"cpu_quota": cpu_quota, "cpu_period": cpu_period} if cpu_quota else {}
     container = launch(lab, COUNT_LOOPS, **options)
     try:
-        found = sample_stats(container, samples)
-        container.stop(timeout=5)
-        output = container.logs().decode(errors="replace").split()
-        loops = int(output[-1]) if output and output[-1].isdigit() else 0
-        return LoopRun(cpu_quota, cpu_period, loops, found)
+        return _loop_result(container, cpu_quota, cpu_period, sample_stats(container, samples))
     finally:
         _remove_quietly(container)
 
 
-def throttle_comparison(lab, cpu_quota: int = 20_000, samples: int = 3) -> tuple[LoopRun, LoopRun]:
-    """The same busy loop without a limit and with ``cpu_quota`` (20% of a CPU by default)."""
-    check_cpu_quota(cpu_quota)
-    return busy_loop(lab, None, samples=samples), busy_loop(lab, cpu_quota, samples=samples)
+def throttle_comparison(lab, cpu_quota: int = 20_000, samples: int = 3,
+                        cpu_period: int = DEFAULT_CPU_PERIOD) -> tuple[LoopRun, LoopRun]:
+    """The same busy loop without a limit and with ``cpu_quota``, running side by side.
+
+    Both run at the same time, so whatever else loads the machine weighs on both alike;
+    stats of both are sampled in parallel. Returns (unlimited, limited).
+    """
+    check_cpu_quota(cpu_quota, cpu_period)
+    free = launch(lab, COUNT_LOOPS)
+    limited = None
+    try:
+        limited = launch(lab, COUNT_LOOPS, cpu_quota=cpu_quota, cpu_period=cpu_period)
+        found: dict[str, list[StatsSample]] = {}
+        readers = [threading.Thread(target=lambda c=c, k=k: found.__setitem__(
+            k, sample_stats(c, samples))) for k, c in (("free", free), ("limited", limited))]
+        for reader in readers:
+            reader.start()
+        for reader in readers:
+            reader.join(timeout=30 + 5 * samples)
+        return (_loop_result(free, None, cpu_period, found.get("free", [])),
+                _loop_result(limited, cpu_quota, cpu_period, found.get("limited", [])))
+    finally:
+        for container in (free, limited):
+            if container is not None:
+                _remove_quietly(container)
 
 
 # --- the session's containers at a glance --------------------------------------------------

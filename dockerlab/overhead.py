@@ -50,14 +50,20 @@ def _busybox() -> str:
     return str(found)
 
 
-def rss_bytes(pid: int) -> int | None:
-    """Resident memory of a process on this machine (``VmRSS``), or None if not visible."""
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) * 1024
-    except (OSError, ValueError):
-        return None
+def memory_bytes(pid: int) -> int | None:
+    """Memory a process costs on this machine, or None if its ``/proc`` entry is not visible.
+
+    This is the proportional set size (``Pss`` in ``/proc/<pid>/smaps_rollup``): pages shared
+    with other processes (the same binary running ten times) are split between them, so
+    it says what one more copy really adds. Falls back to the resident size (``VmRSS``).
+    """
+    for name, key in (("smaps_rollup", "Pss:"), ("status", "VmRSS:")):
+        try:
+            for line in Path(f"/proc/{pid}/{name}").read_text().splitlines():
+                if line.startswith(key):
+                    return int(line.split()[1]) * 1024
+        except (OSError, ValueError):
+            continue
     return None
 
 
@@ -112,12 +118,12 @@ class MemoryReading:
 
 
 def process_memory(n: int = 10, settle: float = 0.2) -> list[MemoryReading]:
-    """Resident memory of ``n`` plain ``busybox sleep`` processes."""
+    """Memory (PSS) of ``n`` plain ``busybox sleep`` processes, all running at once."""
     busybox = _busybox()
     children = [subprocess.Popen([busybox, "sleep", "60"]) for _ in range(n)]
     try:
         time.sleep(settle)
-        return [MemoryReading(rss_bytes(child.pid) or 0) for child in children]
+        return [MemoryReading(memory_bytes(child.pid) or 0) for child in children]
     finally:
         for child in children:
             child.kill()
@@ -139,13 +145,13 @@ def container_memory(lab, n: int = 10) -> list[MemoryReading]:
         for container in containers:
             container.reload()
             pid = container.attrs["State"]["Pid"]
-            own = rss_bytes(pid)
+            own = memory_bytes(pid)
             if own is None:
                 usage = container.stats(stream=False, one_shot=True)["memory_stats"]
                 readings.append(MemoryReading(int(usage.get("usage", 0))))
                 continue
             shim = parent_pid(pid)
-            readings.append(MemoryReading(own, rss_bytes(shim) or 0 if shim else 0))
+            readings.append(MemoryReading(own, memory_bytes(shim) or 0 if shim else 0))
         return readings
     except DockerLabError:
         raise
