@@ -96,7 +96,7 @@ def box_for(lab=None, mode: str | None = None):
         raise DemoFailed("The helper container needs a lab session.",
                          "Pass the notebook's lab: `linux.box_for(lab)`.")
     existing = getattr(lab, "_linux_helper", None)
-    if existing is None:
+    if existing is None or not existing.alive():  # lab.cleanup() removed it: start anew
         existing = lab._linux_helper = HelperBox(lab)
     return existing
 

@@ -21,6 +21,7 @@ need, with seccomp and AppArmor profiles turned off, and says so in its label.
 
 from __future__ import annotations
 
+import atexit
 import io
 import shlex
 import tarfile
@@ -147,6 +148,7 @@ class HelperBox(Box):
         self._exec(f"mkdir -p {SCRATCH} && mount -t tmpfs -o mode=755 tmpfs {SCRATCH} && "
                    f"mkdir -p {SCRATCH}/cgroup")
         self._mount_cgroups()
+        atexit.register(self.close)  # after the Lab's own: runs first, while the helper exists
 
     def _mount_cgroups(self) -> None:
         """Mount the cgroup hierarchies afresh, writable and from their real root.
@@ -170,6 +172,16 @@ class HelperBox(Box):
                 done.add(name)
                 self.sh(f"mkdir -p {SCRATCH}/cgroup/{name} && "
                         f"mount -t cgroup -o {name} cgroup {SCRATCH}/cgroup/{name}")
+
+    def alive(self) -> bool:
+        """True while the helper container exists and runs."""
+        if self.container is None:
+            return False
+        try:
+            self.container.reload()
+        except Exception:
+            return False
+        return self.container.status == "running"
 
     def _exec(self, script: str, timeout: int = 60) -> Run:
         code, (out, err) = self.container.exec_run(
@@ -257,9 +269,14 @@ class HelperBox(Box):
         return parse_listing(run.output)
 
     def close(self) -> None:
-        """Stop and remove the helper (``lab.cleanup()`` would do it too)."""
+        """Undo what is left (cgroups, trees), then remove the helper container."""
+        if self.container is None:
+            return
         self.run_leftovers()
+        if getattr(self.lab, "_linux_helper", None) is self:
+            self.lab._linux_helper = None
+        container, self.container = self.container, None
         try:
-            self.container.remove(force=True)
+            container.remove(force=True)
         except Exception:  # already gone with lab.cleanup()
             pass

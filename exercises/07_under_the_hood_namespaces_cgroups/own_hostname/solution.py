@@ -1,0 +1,7 @@
+def hostname_recipe(lab):
+    """Return an Isolation recipe for a child process whose hostname differs from the
+    host's (pick any name you like). The check runs `hostname` with your recipe and
+    compares the answer with the host's own hostname, which must not change."""
+    from dockerlab.linux.isolation import Isolation
+
+    return Isolation(namespaces=("uts",), hostname="my-own-box")
