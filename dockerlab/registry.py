@@ -4,7 +4,7 @@
 
     registry = LocalRegistry.start(lab)          # a free port, storage in a temp dir
     report = push(lab, lab.base_image, registry.reference("kit/busybox", "v1"))
-    image, report = pull(lab, registry.reference("kit/busybox", "v1"))
+    pulled = pull(lab, registry.reference("kit/busybox", "v1"))   # pulled.image
     registry.logs()                              # what the registry itself printed
     registry.stop()                              # process/container gone, storage deleted
 

@@ -14,7 +14,7 @@ from dockerlab.errors import (
     RegistryStartFailed,
     RegistryUnreachable,
 )
-from dockerlab.registry import LocalRegistry, free_port, pull, push
+from dockerlab.registry import LocalRegistry, free_port, pull, push, running
 from dockerlab.registry_api import RegistryAPI, layer_from_files, push_by_hand, sha256_digest
 
 pytestmark = pytest.mark.engine
@@ -190,8 +190,7 @@ def test_a_port_in_use_gives_the_log_lines(lab):
         port = holder.getsockname()[1]
         with pytest.raises(RegistryStartFailed, match="address already in use"):
             LocalRegistry.start(lab, port=port)
-    assert not [r for r in __import__("dockerlab.registry").registry.running()
-                if r.port == port]
+    assert not [r for r in running() if r.port == port]
 
 
 def test_stop_untags_images_named_after_the_registry(lab):
