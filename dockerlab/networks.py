@@ -334,12 +334,11 @@ def reachability(lab, containers: list) -> Reachability:
 
 def draw_reachability(matrix: Reachability, title: str = "Who reaches whom"):
     """The reachability matrix as a coloured grid; returns a matplotlib Figure."""
-    from matplotlib.figure import Figure
+    import matplotlib.pyplot as plt
 
     colours = {BY_NAME: "#27ae60", BY_IP: "#f5b041", UNREACHABLE: "#e6b0aa", "": "#d5d8dc"}
     n = len(matrix.names)
-    figure = Figure(figsize=(1.6 + 1.3 * n, 1.2 + 0.8 * n))
-    axes = figure.add_subplot()
+    figure, axes = plt.subplots(figsize=(1.6 + 1.3 * n, 1.2 + 0.8 * n))
     for row, source in enumerate(matrix.names):
         for col, target in enumerate(matrix.names):
             value = "" if source == target else matrix.cells[(source, target)]

@@ -71,7 +71,7 @@ def draw_topology(topo: Topology, title: str = "Containers, networks and publish
     Containers are ordered by the networks they sit on, so lines cross as little as
     possible; each line carries the container's address on that network.
     """
-    from matplotlib.figure import Figure
+    import matplotlib.pyplot as plt
     from matplotlib.patches import FancyBboxPatch
 
     names = sorted(topo.networks, key=lambda n: (n in ("bridge", "none", "host"), n))
@@ -79,8 +79,7 @@ def draw_topology(topo: Topology, title: str = "Containers, networks and publish
     net_x = {name: (i + 0.5) * width / len(names) for i, name in enumerate(names)}
     order = sorted(topo.containers, key=lambda node: (
         sum(net_x[n] for n in node.networks) / max(len(node.networks), 1), node.name))
-    figure = Figure(figsize=(2.3 * width + 1, 5.2))
-    axes = figure.add_subplot()
+    figure, axes = plt.subplots(figsize=(2.3 * width + 1, 5.2))
     axes.set_xlim(0, width)
     axes.set_ylim(-0.5, 3.3)
     axes.axis("off")

@@ -153,6 +153,9 @@ def test_the_two_tier_app_reaches_its_web_tier_by_service_name(lab):
     assert web.ports["80/tcp"][0].startswith("127.0.0.1:")
     figure = topology.draw_topology(topo)
     assert any(app.network.name in t.get_text() for t in figure.axes[0].texts)
+    import matplotlib.pyplot as plt
+
+    plt.close(figure)
 
 
 def test_cleanup_removes_the_networks_and_their_containers(engine_location):

@@ -1,5 +1,6 @@
 """Pure logic of dockerlab.networks, apps and topology: parsers, error mapping, pictures."""
 
+import matplotlib.pyplot as plt
 import pytest
 from matplotlib.figure import Figure
 
@@ -94,6 +95,7 @@ def test_reachability_picture_is_a_figure_with_one_cell_per_pair():
     texts = [t.get_text() for t in figure.axes[0].texts]
     assert texts.count("by name") == 1 and texts.count("by IP only") == 1 and \
         texts.count("no") == 4
+    plt.close(figure)
 
 
 def _container(name, nets, ports=None, status="running"):
@@ -127,6 +129,7 @@ def test_topology_picture_shows_every_container_network_and_port():
                      "127.0.0.1:8080 -> 80/tcp"):
         assert expected in text
     assert len(figure.axes[0].lines) == 3  # one line per attachment
+    plt.close(figure)
 
 
 def test_fetch_refuses_anything_but_loopback():
