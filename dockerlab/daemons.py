@@ -24,6 +24,7 @@ paragraph each.
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import platform
@@ -106,9 +107,10 @@ def describe(client) -> EngineFacts:
         disk_usage = client.df()
         plugins = client.api.plugins()
         networks = client.api.networks()
+        images = client.api.images()  # tagged and top-level: like `docker images`
     except Exception as error:
         raise translate(error) from None
-    counts = {"images": info.get("Images", 0), "containers": info.get("Containers", 0),
+    counts = {"images": len(images), "containers": info.get("Containers", 0),
               "running": info.get("ContainersRunning", 0), "networks": len(networks),
               "volumes": len(disk_usage.get("Volumes") or []), "plugins": len(plugins)}
     disk = {kind.lower(): _size(disk_usage, kind)
@@ -400,6 +402,9 @@ class PrivateEngine:
         if not self.certs.exists():
             make_certificates(self.certs.directory)
         create_bridge(self.bridge)
+        if not getattr(self, "_atexit", False):  # a kernel that exits takes its engine along
+            atexit.register(self._remove_at_exit)
+            self._atexit = True
         with open(self.log, "ab") as log:
             self.process = subprocess.Popen(self.command(), stdout=log, stderr=subprocess.STDOUT,
                                             stdin=subprocess.DEVNULL, start_new_session=True)
@@ -474,6 +479,10 @@ class PrivateEngine:
         return (f"{said} Its state ({self.base}, {self.exec_root}) and its bridge "
                 f"{self.bridge} are removed.")
 
+    def _remove_at_exit(self) -> None:
+        if self.exec_root.exists() or self.base.exists():
+            self.remove()
+
     def __enter__(self) -> PrivateEngine:
         return self.start()
 
@@ -486,6 +495,21 @@ class PrivateEngine:
                 "bridge": self.bridge,
                 "pid file": str(self.pidfile), "socket": self.url, "TLS": self.tcp_url,
                 "certificates": str(self.certs.directory)}
+
+
+def try_private_engine(**kwargs) -> PrivateEngine | None:
+    """Start a private engine, or print why it cannot start here and return ``None``.
+
+    For notebooks: the cells after it check ``if engine:`` and skip cleanly.
+    """
+    reason = availability()
+    if reason is None:
+        try:
+            return PrivateEngine(**kwargs).start()
+        except DockerLabError as error:
+            reason = error.message
+    print(f"Skipping the second engine: {reason}")
+    return None
 
 
 def _unmount_below(path: Path) -> None:

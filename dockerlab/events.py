@@ -13,6 +13,7 @@ reads them as they come and closes the connection to stop.
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from dataclasses import dataclass, field
@@ -174,6 +175,15 @@ def actions(events: list[Event]) -> list[str]:
     return [e.verb for e in events]
 
 
+def short_names(names: list[str]) -> list[str]:
+    """The names without the prefix they all share up to a ``-`` (a session id, usually)."""
+    if len(names) < 2:
+        return list(names)
+    common = os.path.commonprefix(names)
+    cut = common.rfind("-") + 1
+    return [name[cut:] or name for name in names]
+
+
 def timeline_figure(events: list[Event], title: str | None = None):
     """A matplotlib Figure: each container a row, each event a labelled dot at its time."""
     from matplotlib.figure import Figure
@@ -186,16 +196,19 @@ def timeline_figure(events: list[Event], title: str | None = None):
         return figure
     start = min(e.time for e in events)
     names = list(dict.fromkeys(e.name for e in events))
+    placed: dict[str, int] = {}
     for event in events:
         row = names.index(event.name)
         x = event.time - start
         dead = event.verb == "die" and event.exit_code not in (None, 0)
         axes.plot(x, row, "o", color="#c0392b" if dead else "#2e86c1")
         label = event.verb + (f" ({event.exit_code})" if event.exit_code is not None else "")
-        axes.annotate(label, (x, row), textcoords="offset points", xytext=(0, 8),
-                      ha="center", fontsize=8, rotation=30)
-    axes.set_yticks(range(len(names)), names)
-    axes.set_ylim(-0.6, len(names) - 0.2)
+        above = placed.get(event.name, 0) % 2 == 0  # alternate, so close events stay legible
+        placed[event.name] = placed.get(event.name, 0) + 1
+        axes.annotate(label, (x, row), textcoords="offset points", xytext=(0, 7 if above else -7),
+                      ha="center", va="bottom" if above else "top", fontsize=8)
+    axes.set_yticks(range(len(names)), short_names(names))
+    axes.set_ylim(-0.6, len(names) - 0.4)
     axes.set_xlabel("seconds after the first event")
     axes.set_title(title or "Events, as the engine reported them")
     figure.tight_layout()

@@ -81,6 +81,8 @@ def test_timeline_draws_one_dot_per_event_on_one_row_per_container():
     axes = figure.axes[0]
     assert len(axes.lines) == len(LIFE)
     assert [t.get_text() for t in axes.get_yticklabels()] == ["web", "db"]
+    shared = timeline_figure([parse_event(raw("create", f"s-1a2b3c-{n}", T0)) for n in "ab"])
+    assert [t.get_text() for t in shared.axes[0].get_yticklabels()] == ["a", "b"]
     assert {t.get_text() for t in axes.texts} >= {"die (3)", "destroy"}
     assert timeline_figure([]).axes[0].texts[0].get_text() == "no events"
 

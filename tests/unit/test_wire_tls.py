@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import platform
+import shutil
 import stat
 
 import docker
@@ -12,8 +15,14 @@ from cryptography import x509
 from cryptography.exceptions import InvalidSignature
 
 from dockerlab.certs import describe, make_certificates
-from dockerlab.daemons import PrivateEngine, explain_connection
-from dockerlab.errors import ApiVersionRefused, EngineNotFound, EngineTLSError, EngineUnreachable
+from dockerlab.daemons import PrivateEngine, availability, explain_connection, try_private_engine
+from dockerlab.errors import (
+    ApiVersionRefused,
+    EngineNotFound,
+    EngineTLSError,
+    EngineUnreachable,
+    NeedsRoot,
+)
 from dockerlab.wire import endpoint_of
 
 
@@ -121,3 +130,25 @@ def test_a_private_engine_keeps_everything_apart(tmp_path):
     # --bridge=none would make dockerd delete the host's docker0 (the main engine's bridge)
     assert "--bridge=none" not in command and "docker0" not in joined
     assert not engine.running
+
+
+def test_no_second_engine_for_a_normal_user(monkeypatch, capsys, tmp_path):
+    monkeypatch.setattr(os, "geteuid", lambda: 1000)
+    assert "needs root" in availability()
+    assert try_private_engine(base=tmp_path) is None
+    assert "Skipping the second engine: Starting a second dockerd needs root" in \
+        capsys.readouterr().out
+    with pytest.raises(NeedsRoot, match="cannot start a second engine"):
+        PrivateEngine(base=tmp_path).start()
+    assert not (tmp_path / "data").exists()  # nothing made before saying no
+
+
+def test_no_second_engine_on_docker_desktop(monkeypatch):
+    monkeypatch.setattr(platform, "system", lambda: "Darwin")
+    assert "Docker Desktop" in availability()
+
+
+def test_no_second_engine_without_dockerd(monkeypatch):
+    monkeypatch.setattr(os, "geteuid", lambda: 0)
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    assert "docker.io" in availability()
