@@ -28,39 +28,34 @@ def _engine_client():
         return None
 
 
+def _listed(client) -> list[tuple[str, str, dict]]:
+    """(kind, id, labels) of every container, image, network and volume, one request each
+    (raw lists: nothing is inspected one by one, so objects removed meanwhile do not matter)."""
+    api = client.api
+    found = [("container", c["Id"], c.get("Labels")) for c in api.containers(all=True)]
+    found += [("image", i["Id"], i.get("Labels")) for i in api.images()]
+    found += [("network", n["Id"], n.get("Labels")) for n in api.networks()]
+    found += [("volume", v["Name"], v.get("Labels"))
+              for v in api.volumes().get("Volumes") or []]
+    return [(kind, ident, labels or {}) for kind, ident, labels in found]
+
+
 def _unlabelled(client) -> set[tuple[str, str]]:
     from dockerlab.labels import KIT
 
-    found = {("container", c.id) for c in client.containers.list(all=True)
-             if KIT not in (c.labels or {})}
-    found |= {("image", i.id) for i in client.images.list() if KIT not in (i.labels or {})}
-    found |= {("network", n.id) for n in client.networks.list()
-              if KIT not in (n.attrs.get("Labels") or {})}
-    found |= {("volume", v.name) for v in client.volumes.list()
-              if KIT not in (v.attrs.get("Labels") or {})}
-    return found
+    return {(kind, ident) for kind, ident, labels in _listed(client) if KIT not in labels}
 
 
 def _sessions_left_by_this_run(client) -> dict[str, list[str]]:
-    """Session id -> names of the objects it still has, for this run's sessions only."""
-    from dockerlab.labels import SESSION, kit_filter
+    """Session id -> the objects it still has, for this run's sessions only."""
+    from dockerlab.labels import SESSION
 
     prefix = os.environ["DOCKERLAB_SESSION_PREFIX"]
     left: dict[str, list[str]] = {}
-
-    def note(labels, what):
-        session = (labels or {}).get(SESSION, "")
+    for kind, ident, labels in _listed(client):
+        session = labels.get(SESSION, "")
         if session.startswith(prefix):
-            left.setdefault(session, []).append(what)
-
-    for container in client.containers.list(all=True, filters=kit_filter()):
-        note(container.labels, f"container {container.name}")
-    for image in client.images.list(filters=kit_filter()):
-        note(image.labels, f"image {image.tags[0] if image.tags else image.short_id}")
-    for network in client.networks.list(filters=kit_filter()):
-        note(network.attrs.get("Labels"), f"network {network.name}")
-    for volume in client.volumes.list(filters=kit_filter()):
-        note(volume.attrs.get("Labels"), f"volume {volume.name}")
+            left.setdefault(session, []).append(f"{kind} {ident[:19]}")
     return left
 
 

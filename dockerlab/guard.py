@@ -159,7 +159,8 @@ class GuardedAPIClient(docker.APIClient):
                               conf)
 
     def pull(self, repository, tag=None, *args, **kwargs):
-        name = f"{repository}:{tag}" if tag and "@" not in repository else repository
+        separator = "@" if tag and tag.startswith("sha256:") else ":"
+        name = f"{repository}{separator}{tag}" if tag and "@" not in repository else repository
         if is_public(name) and not self.policy.allow_pull:
             raise PullNotAllowed(
                 f"Pulling '{name}' would contact a public registry, which the kit never does "

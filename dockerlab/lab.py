@@ -49,6 +49,7 @@ class Lab:
         self.policy.builders[BUSYBOX_IMAGE] = lambda: ensure_busybox_image(self.client)
         if base_images:
             ensure_busybox_image(self.client)
+        self._cleanup_callbacks: list = []
         atexit.register(self._cleanup_at_exit)
 
     def _connect(self, timeout: int) -> LabClient:
@@ -127,8 +128,15 @@ class Lab:
     def volumes(self) -> list:
         return self.client.volumes.list(filters=labels.session_filter(self.session))
 
+    def on_cleanup(self, callback) -> None:
+        """Run ``callback()`` at the start of every :meth:`cleanup` (e.g. stop a registry
+        process the session started), before the session's objects are removed."""
+        self._cleanup_callbacks.append(callback)
+
     def cleanup(self) -> CleanupReport:
         """Remove every object this session created so far; safe to call again later."""
+        for callback in list(self._cleanup_callbacks):
+            callback()
         try:
             return clean_session(self.client, self.session)
         except Exception as error:

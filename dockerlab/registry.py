@@ -212,6 +212,7 @@ class LocalRegistry:
             try:
                 registry._launch(image=image, binary=binary or find_binary())
                 registry._wait_until_ready(timeout)
+                lab.on_cleanup(registry.stop)  # lab.cleanup() stops it too
                 return registry
             except RegistryStartFailed:
                 taken = "address already in use" in registry.logs(tail=20).lower()

@@ -144,3 +144,12 @@ def test_a_session_works_again_after_an_error(lab):
     with pytest.raises(ImageMissing):
         lab.run("true", image="nope/nothing:1")
     assert lab.run("echo still here") == "still here\n"
+
+
+def test_cleanup_runs_the_sessions_callbacks_first(lab):
+    container = lab.start("sleep 60")
+    seen = []
+    lab.on_cleanup(lambda: seen.append([c.id for c in lab.containers()]))
+    lab.cleanup()
+    assert seen == [[container.id]], "callbacks run before the objects are removed"
+    assert lab.containers() == []
