@@ -61,18 +61,22 @@ own: waste found in a base layer is the base image's author's to fix.
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import io
+import itertools
 import json
 import posixpath
+import queue
 import re
 import tarfile
+import threading
 import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from .errors import DockerLabError, ImageError, translate
+from .tarstream import ByteStream, Member, iter_tar
 
 #: tarfile buffer: large enough that nested streams copy little
 BUFSIZE = 1 << 20
@@ -84,8 +88,7 @@ MAX_JSON = 16 << 20
 # --- the data model --------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class FileEntry:
+class FileEntry(NamedTuple):
     """One file header in a layer tar: a regular file, directory, symlink..."""
 
     path: str
@@ -99,8 +102,7 @@ class FileEntry:
         return self.kind == "dir"
 
 
-@dataclass(frozen=True)
-class Change:
+class Change(NamedTuple):
     """What one layer did to one path: ``added``, ``modified`` or ``deleted``."""
 
     action: str
@@ -182,16 +184,14 @@ class ImageConfig:
                    labels=dict(inner.get("Labels") or {}), user=inner.get("User") or "")
 
 
-@dataclass(frozen=True)
-class MergedFile:
+class MergedFile(NamedTuple):
     """A path as a container sees it, and the layer (number) its content comes from."""
 
     entry: FileEntry
     layer: int
 
 
-@dataclass(frozen=True)
-class WastedCopy:
+class WastedCopy(NamedTuple):
     """A copy of a path that ships in a layer but that nobody can see."""
 
     path: str
@@ -333,51 +333,17 @@ def instruction_of(created_by: str) -> str:
 
 def _normal(name: str) -> str:
     """A member name as a clean relative path: ``./usr/bin/`` -> ``usr/bin``."""
+    if not name.startswith(("/", ".")) and "/." not in name and "//" not in name:
+        return name.rstrip("/")  # the common case, made cheap
     name = posixpath.normpath("/" + name).lstrip("/")
     return "" if name == "." else name
 
 
 def _parent(path: str) -> str:
-    return posixpath.dirname(path)
+    return path.rpartition("/")[0]
 
 
 # --- reading one layer tar ---------------------------------------------------------------------
-
-
-class _HashingReader(io.RawIOBase):
-    """Read-through file object that hashes and counts every byte it hands out."""
-
-    def __init__(self, fileobj, head: bytes = b""):
-        self.fileobj = fileobj
-        self.head = head
-        self.sha = hashlib.sha256()
-        self.count = 0
-
-    def readable(self) -> bool:
-        return True
-
-    def read(self, size: int = -1) -> bytes:
-        if self.head:
-            data, self.head = (self.head, b"") if size < 0 or size >= len(self.head) else \
-                (self.head[:size], self.head[size:])
-        else:
-            data = self.fileobj.read(size)
-        self.sha.update(data)
-        self.count += len(data)
-        return data
-
-    def readinto(self, buffer) -> int:
-        data = self.read(len(buffer))
-        buffer[: len(data)] = data
-        return len(data)
-
-    def drain(self) -> None:
-        while self.read(BUFSIZE):
-            pass
-
-    @property
-    def digest(self) -> str:
-        return "sha256:" + self.sha.hexdigest()
 
 
 def _kind(member: tarfile.TarInfo) -> str:
@@ -418,6 +384,13 @@ def index_layer(members: Iterable[tarfile.TarInfo]) -> tuple[list, list, list]:
     """Headers of one layer tar -> (entries, whiteout paths, opaque dir paths)."""
     entries, whiteouts, opaque = [], [], []
     for member in members:
+        if ".wh." not in member.name:
+            path = _normal(member.name)
+            if path:
+                entries.append(FileEntry(path, _kind(member),
+                                         member.size if member.isfile() else 0, member.mode,
+                                         member.linkname))
+            continue
         what, path = split_member(member)
         if what == "opaque":
             opaque.append(path)
@@ -429,16 +402,62 @@ def index_layer(members: Iterable[tarfile.TarInfo]) -> tuple[list, list, list]:
     return entries, whiteouts, opaque
 
 
-def read_layer_stream(fileobj, head: bytes = b"") -> IndexedLayer:
-    """Index one layer tar read from ``fileobj`` (plain or gzip), hashing it as it goes."""
-    compressed = head[:2] == b"\x1f\x8b"
-    hashing = _HashingReader(fileobj, head)
-    source = gzip.GzipFile(fileobj=hashing, mode="rb") if compressed else hashing
-    plain = _HashingReader(source) if compressed else hashing
-    with tarfile.open(fileobj=plain, mode="r|", bufsize=BUFSIZE) as tar:
-        entries, whiteouts, opaque = index_layer(tar)
-    plain.drain()  # the end-of-archive padding belongs to the digest too
-    return IndexedLayer(entries, whiteouts, opaque, plain.digest, hashing.count)
+class _Hasher:
+    """SHA-256 in a worker thread: ``hashlib`` releases the GIL, so hashing a layer runs on
+    the other core while this one parses headers. Memory is bounded by the queue."""
+
+    def __init__(self):
+        self.sha = hashlib.sha256()
+        self.queue: queue.Queue = queue.Queue(maxsize=16)
+        self.thread = threading.Thread(target=self._work, daemon=True)
+        self.thread.start()
+
+    def _work(self) -> None:
+        while (data := self.queue.get()) is not None:
+            self.sha.update(data)
+
+    def update(self, data) -> None:
+        self.queue.put(data)
+
+    def hexdigest(self) -> str:
+        if self.thread.is_alive():
+            self.queue.put(None)
+            self.thread.join()
+        return self.sha.hexdigest()
+
+
+class _LayerBytes:
+    """A layer's bytes (plain or gzip) as a :class:`ByteStream` of the plain tar, hashed."""
+
+    def __init__(self, head: bytes, member: Member):
+        self.sha = _Hasher()
+        self.raw_count = 0
+        self._raw = itertools.chain([memoryview(head)], member.views())
+        self._gunzip = zlib.decompressobj(wbits=31) if head[:2] == b"\x1f\x8b" else None
+        self.stream = ByteStream(self._pull)
+
+    def _pull(self):
+        for raw in self._raw:
+            self.raw_count += len(raw)
+            plain = self._gunzip.decompress(raw) if self._gunzip else raw
+            if len(plain):
+                self.sha.update(plain)
+                return plain
+        return b""
+
+    def finish(self) -> str:
+        """Read what is left (end blocks, padding): the digest covers every byte."""
+        for _ in self.stream.rest():
+            pass
+        return "sha256:" + self.sha.hexdigest()
+
+
+def read_layer(head: bytes, member: Member) -> IndexedLayer:
+    """Index one layer tar (plain or gzip) from its member in the save stream."""
+    layer = _LayerBytes(head, member)
+    entries, whiteouts, opaque = index_layer(item.info for item in iter_tar(layer.stream))
+    diff_id = layer.finish()
+    return IndexedLayer(entries, whiteouts, opaque, diff_id, layer.raw_count)
 
 
 # --- reading the save stream -----------------------------------------------------------------
@@ -450,23 +469,19 @@ class ChunkReader(io.RawIOBase):
     def __init__(self, chunks: Iterable[bytes]):
         self.chunks = iter(chunks)
         self.rest = b""
-        self.count = 0
 
     def readable(self) -> bool:
         return True
 
     def read(self, size: int = -1) -> bytes:
         if size is None or size < 0:
-            data = self.rest + b"".join(self.chunks)
-            self.rest = b""
-        else:
-            while not self.rest:
-                try:
-                    self.rest = next(self.chunks)
-                except StopIteration:
-                    return b""
-            data, self.rest = self.rest[:size], self.rest[size:]
-        self.count += len(data)
+            data, self.rest = self.rest + b"".join(self.chunks), b""
+            return data
+        while not self.rest:
+            self.rest = next(self.chunks, b"")
+            if not self.rest:
+                return b""
+        data, self.rest = self.rest[:size], self.rest[size:]
         return data
 
     def readinto(self, buffer) -> int:
@@ -475,9 +490,11 @@ class ChunkReader(io.RawIOBase):
         return len(data)
 
 
-def _sniff(fileobj) -> bytes:
-    """The first bytes of a member: enough to tell JSON, tar and gzip apart."""
-    return fileobj.read(512)
+def _byte_stream(source) -> ByteStream:
+    """A :class:`ByteStream` over a file object or an iterator of chunks."""
+    if hasattr(source, "read"):
+        return ByteStream(lambda: source.read(BUFSIZE))
+    return ByteStream.of_chunks(source)
 
 
 def _looks_like_layer(head: bytes) -> bool:
@@ -487,21 +504,20 @@ def _looks_like_layer(head: bytes) -> bool:
 
 @dataclass
 class LayerTar:
-    """One layer tar met in the save stream, readable as a streaming ``TarFile``.
+    """One layer tar met in the save stream, readable as a streaming ``tarfile.TarFile``.
 
-    Read the members of ``tar`` before asking the iterator for the next layer. ``diff_id``
-    is the layer's digest, known once the members have been read.
+    Read the members of ``tar`` (``for m in layer.tar``, ``layer.tar.extractfile(m)``)
+    before asking for the next layer. ``diff_id`` is the layer's digest: reading it reads
+    what is left of the layer, so ask for it once you are done with the members.
     """
 
     key: str
     tar: tarfile.TarFile
-    _reader: _HashingReader
-    _plain: _HashingReader
+    _bytes: _LayerBytes
 
     @property
     def diff_id(self) -> str:
-        self._plain.drain()
-        return self._plain.digest
+        return self._bytes.finish()
 
 
 class SaveArchive:
@@ -512,42 +528,41 @@ class SaveArchive:
         self.layers: dict[str, IndexedLayer] = {}
         self.links: dict[str, str] = {}
 
-    def members(self, fileobj) -> Iterator[tuple[str, tarfile.TarFile, tarfile.TarInfo]]:
-        """Walk the outer tar, keeping JSON documents; yields the layer members."""
-        with _archive_errors():
-            with tarfile.open(fileobj=fileobj, mode="r|", bufsize=BUFSIZE) as tar:
-                for member in tar:
-                    name = _normal(member.name)
-                    if member.issym() or member.islnk():
-                        target = member.linkname if member.islnk() else \
-                            posixpath.join(_parent(name), member.linkname)
-                        self.links[name] = _normal(target)
-                    elif member.isfile():
-                        yield name, tar, member
+    def members(self, source) -> Iterator[tuple[str, Member]]:
+        """Walk the outer tar, noting symlinks; yields the regular-file members."""
+        for member in iter_tar(_byte_stream(source)):
+            info = member.info
+            name = _normal(info.name)
+            if info.issym() or info.islnk():
+                target = info.linkname if info.islnk() else \
+                    posixpath.join(_parent(name), info.linkname)
+                self.links[name] = _normal(target)
+            elif info.isfile():
+                yield name, member
 
-    def take(self, name: str, tar: tarfile.TarFile, member: tarfile.TarInfo):
-        """Keep a JSON member; return ``(stream, head)`` for a layer member, else None."""
+    def take(self, name: str, member: Member) -> bytes | None:
+        """Keep a JSON member; return the first bytes of a layer member (else None)."""
         is_blob = name.startswith("blobs/")
         if not (is_blob or name.endswith(("layer.tar", ".json"))):
             return None
-        stream = tar.extractfile(member)
-        head = _sniff(stream)
+        head = member.read(512)
         if (is_blob or name.endswith("layer.tar")) and _looks_like_layer(head):
-            return stream, head
-        if head.lstrip()[:1] in (b"{", b"[") and member.size <= MAX_JSON:
+            return head
+        if head.lstrip()[:1] in (b"{", b"[") and member.info.size <= MAX_JSON:
             try:
-                self.json[name] = json.loads(head + stream.read())
+                self.json[name] = json.loads(head + member.read())
             except ValueError:
                 pass  # not JSON after all: a blob we do not need
         return None
 
-    def index(self, fileobj) -> SaveArchive:
-        """Read a whole save stream, indexing every layer tar on the way."""
-        for name, tar, member in self.members(fileobj):
-            with _archive_errors(name):
-                found = self.take(name, tar, member)
-                if found is not None:
-                    self.layers[name] = read_layer_stream(*found)
+    def index(self, source) -> SaveArchive:
+        """Read a whole save stream (file object or chunks), indexing every layer tar."""
+        with _archive_errors():
+            for name, member in self.members(source):
+                with _archive_errors(name):
+                    head = self.take(name, member)
+                    if head is not None:
+                        self.layers[name] = read_layer(head, member)
         return self
 
     def layer(self, key: str) -> IndexedLayer:
@@ -572,8 +587,8 @@ class _archive_errors:
     def __exit__(self, kind, error, tb):
         if error is None or isinstance(error, DockerLabError):
             return False
-        if isinstance(error, (tarfile.TarError, EOFError, zlib.error, gzip.BadGzipFile,
-                              UnicodeDecodeError, ValueError)):
+        if isinstance(error, (tarfile.TarError, EOFError, zlib.error, UnicodeDecodeError,
+                              ValueError)):
             where = f" (in {self.where})" if self.where else ""
             raise _corrupt(f"{type(error).__name__}: {error}{where}") from None
         return False
@@ -675,6 +690,12 @@ class _Stacker:
         self.wasted: list[WastedCopy] = []
         self.total: dict[str, int] = {}
         self.smallest: dict[str, int] = {}
+        self.instructions: dict[int, str] = {}
+
+    def _short(self, layer: Layer) -> str:
+        if layer.number not in self.instructions:
+            self.instructions[layer.number] = _short(layer.instruction)
+        return self.instructions[layer.number]
 
     def _count(self, path: str, size: int) -> None:
         self.total[path] = self.total.get(path, 0) + size
@@ -707,9 +728,8 @@ class _Stacker:
                how: str) -> None:
         if old.entry.size == 0 and old.entry.kind != "file":
             return
-        writer = layers[old.layer - 1]
-        reason = (f"written in layer {old.layer} ({_short(writer.instruction)}), {how} in "
-                  f"layer {layer.number} ({_short(layer.instruction)}): still shipped in "
+        reason = (f"written in layer {old.layer} ({self._short(layers[old.layer - 1])}), {how} "
+                  f"in layer {layer.number} ({self._short(layer)}): still shipped in "
                   f"layer {old.layer}")
         self.wasted.append(WastedCopy(path, old.entry.size, old.layer, layer.number, how,
                                       False, reason))
@@ -777,9 +797,9 @@ def analyze(archive: SaveArchive, name: str = "") -> ImageLayers:
     return image
 
 
-def read_save_stream(fileobj, name: str = "") -> ImageLayers:
-    """Read a ``docker save`` tarball from a file object (streamed, one pass)."""
-    return analyze(SaveArchive().index(fileobj), name)
+def read_save_stream(source, name: str = "") -> ImageLayers:
+    """Read a ``docker save`` tarball from a file object or an iterator of chunks (one pass)."""
+    return analyze(SaveArchive().index(source), name)
 
 
 def read_tarball(path, name: str = "") -> ImageLayers:
@@ -791,7 +811,7 @@ def read_tarball(path, name: str = "") -> ImageLayers:
 # --- from the engine ---------------------------------------------------------------------------
 
 
-def _save_stream(client, name: str) -> ChunkReader:
+def _save_stream(client, name: str):
     """The engine's save stream for ``name``; similar to ``docker save NAME``."""
     require = getattr(client.api, "require_image", None)
     try:
@@ -799,7 +819,7 @@ def _save_stream(client, name: str) -> ChunkReader:
             require(name)  # the guard's clear message, with "did you mean"
         else:
             client.api.inspect_image(name)
-        return ChunkReader(client.api.get_image(name, chunk_size=BUFSIZE))
+        return client.api.get_image(name, chunk_size=BUFSIZE)
     except DockerLabError:
         raise
     except Exception as error:
@@ -814,9 +834,9 @@ def read_image(client, name: str, base: str | None = None, *,
     ``base`` names the image it was built ``FROM``; by default the kit finds it (the nearest
     tagged ancestor, or the local image whose layers are the longest prefix of these).
     """
-    reader = _save_stream(client, name)
+    chunks = _save_stream(client, name)
     try:
-        image = read_save_stream(reader, name)
+        image = read_save_stream(chunks, name)
     except DockerLabError:
         raise
     except Exception as error:  # the engine went away mid-stream
@@ -883,22 +903,19 @@ class LayerStream:
         self.image: ImageLayers | None = None
 
     def __iter__(self) -> Iterator[LayerTar]:
-        reader = _save_stream(self.client, self.name)
-        for key, tar, member in self.archive.members(reader):
-            with _archive_errors(key):
-                found = self.archive.take(key, tar, member)
-            if found is None:
-                continue
-            stream, head = found
-            hashing = _HashingReader(stream, head)
-            compressed = head[:2] == b"\x1f\x8b"
-            plain = _HashingReader(gzip.GzipFile(fileobj=hashing, mode="rb")) \
-                if compressed else hashing
-            with _archive_errors(key):
-                inner = tarfile.open(fileobj=plain, mode="r|", bufsize=BUFSIZE)
-                yield LayerTar(key, inner, hashing, plain)
-                plain.drain()
-                self.archive.layers[key] = IndexedLayer([], [], [], plain.digest, hashing.count)
+        chunks = _save_stream(self.client, self.name)
+        with _archive_errors():
+            for key, member in self.archive.members(chunks):
+                with _archive_errors(key):
+                    head = self.archive.take(key, member)
+                if head is None:
+                    continue
+                layer = _LayerBytes(head, member)
+                with _archive_errors(key):
+                    inner = tarfile.open(fileobj=layer.stream, mode="r|")
+                    yield LayerTar(key, inner, layer)
+                    self.archive.layers[key] = IndexedLayer([], [], [], layer.finish(),
+                                                            layer.raw_count)
         self.image = analyze(self.archive, self.name)
 
 

@@ -1,0 +1,128 @@
+"""A layer explorer: pick an image, see its layers, pick a layer, see what it changed.
+
+Similar to ``dive IMAGE`` or ``docker image history`` plus ``tar -tvf layer.tar``. The work is
+done by :func:`dockerlab.layers.read_image` and :func:`dockerlab.layers.file_tree`; the chart
+by :func:`dockerlab.layer_pictures.layer_sizes_chart`. Layout, top to bottom::
+
+    [image ▾] [Read layers]           status line
+    layers table   (number, size, instruction, +added ~modified -deleted, base or own)
+    [layer ▾]  [merged view]          file tree of that layer (+ / ~ / -), or the merged view
+    chart of layer sizes (red: wasted bytes)
+    wasted files   (largest first, each with the sentence saying why)
+
+Errors (a missing image, a corrupted archive) are shown in the status line, not raised.
+"""
+
+from __future__ import annotations
+
+import html
+
+import ipywidgets as widgets
+
+from ..errors import DockerLabError, translate
+from ..layer_pictures import layer_sizes_chart
+from ..layers import ImageLayers, file_tree, human_size, read_image
+
+MERGED = 0  # the layer dropdown's value for the merged view
+
+
+def layers_html(image: ImageLayers) -> str:
+    """The layers as an HTML table, bottom layer first."""
+    rows = "".join(
+        f"<tr style='color:{'#7f8c8d' if row['from'] == 'base' else 'inherit'}'>"
+        f"<td>{row['layer']}</td><td>{row['size']}</td><td>{html.escape(row['instruction'][:90])}"
+        f"</td><td>+{row['added']} ~{row['modified']} -{row['deleted']}</td>"
+        f"<td>{row['from']}</td></tr>" for row in image.layer_table())
+    return ("<table style='font-family:monospace;font-size:90%'><tr><th>layer</th><th>size</th>"
+            "<th>instruction</th><th>files</th><th>from</th></tr>" + rows + "</table>")
+
+
+def waste_html(image: ImageLayers, limit: int = 15) -> str:
+    """The wasted copies, largest first, each with its reason."""
+    waste = image.waste()
+    head = (f"<p>Efficiency {image.efficiency:.1%}; wasted {human_size(waste.wasted_bytes)} "
+            f"(base image: {human_size(waste.base_bytes)}, your layers: "
+            f"{human_size(waste.own_bytes)}).</p>")
+    if not waste.files:
+        return head + "<p><i>No wasted files: nothing was overwritten or deleted later.</i></p>"
+    rows = "".join(f"<tr><td>{html.escape(r['path'])}</td><td>{r['size']}</td>"
+                   f"<td>{'base' if r['base'] else 'own'}</td><td>{html.escape(r['why'])}</td></tr>"
+                   for r in waste.table(limit))
+    more = f"<p>... and {len(waste.files) - limit} more.</p>" if len(waste.files) > limit else ""
+    return (head + "<table style='font-family:monospace;font-size:90%'><tr><th>path</th>"
+            "<th>size</th><th>layer of</th><th>why it is wasted</th></tr>" + rows + "</table>"
+            + more)
+
+
+class LayerExplorer(widgets.VBox):
+    """Browse an image's layers, one layer's changes, the merged view, the waste."""
+
+    def __init__(self, lab, image: str | None = None):
+        self.lab = lab
+        self.image: ImageLayers | None = None
+        self.image_picker = widgets.Combobox(options=self._image_names(), value=image or "",
+                                             placeholder="image name, e.g. dockerlab/busybox",
+                                             description="Image")
+        self.read_button = widgets.Button(description="Read layers", button_style="primary")
+        self.status = widgets.HTML()
+        self.layers_table = widgets.HTML()
+        self.layer_picker = widgets.Dropdown(options=[("merged view", MERGED)], value=MERGED,
+                                             description="Layer")
+        self.tree = widgets.HTML()
+        self.chart = widgets.Output()
+        self.waste = widgets.HTML()
+        self.read_button.on_click(lambda _: self.load())
+        self.layer_picker.observe(lambda _: self.show_layer(), names="value")
+        super().__init__([widgets.HBox([self.image_picker, self.read_button]), self.status,
+                          self.layers_table, self.layer_picker, self.tree, self.chart,
+                          self.waste])
+        if image:
+            self.load()
+
+    def _image_names(self) -> list[str]:
+        try:
+            return sorted({tag for image in self.lab.client.images.list() for tag in image.tags})
+        except Exception:  # noqa: BLE001 - an empty list is fine; load() reports errors
+            return []
+
+    def load(self, name: str | None = None) -> ImageLayers | None:
+        """Read the image named in the picker (or ``name``) and show it."""
+        name = (name or self.image_picker.value).strip()
+        self.status.value = f"Reading <code>{html.escape(name)}</code>..."
+        try:
+            self.image = read_image(self.lab.client, name)
+        except Exception as error:  # noqa: BLE001 - shown, never raised into the notebook
+            explained = error if isinstance(error, DockerLabError) else translate(error)
+            self.image = None
+            self.status.value = (f"<span style='color:#c0392b'><b>{type(explained).__name__}"
+                                 f"</b>: {html.escape(explained.message)} "
+                                 f"{html.escape(explained.advice)}</span>")
+            for view in (self.layers_table, self.tree, self.waste):
+                view.value = ""
+            return None
+        image = self.image
+        self.status.value = (f"<b>{html.escape(name)}</b>: {len(image.layers)} layers "
+                             f"({len(image.base_layers)} from the base image), "
+                             f"{human_size(image.size)}, {len(image.merged)} paths")
+        self.layers_table.value = layers_html(image)
+        options = [("merged view", MERGED)] + [
+            (f"{layer.number}: {layer.instruction[:60]}", layer.number) for layer in image.layers]
+        self.layer_picker.options = options
+        self.layer_picker.value = image.layers[-1].number if image.layers else MERGED
+        self.show_layer()
+        self.waste.value = waste_html(image)
+        self.chart.clear_output()
+        with self.chart:
+            from IPython.display import display
+
+            display(layer_sizes_chart(image))
+        return image
+
+    def show_layer(self) -> None:
+        """Show the picked layer's changes (or the merged view) as a file tree."""
+        if self.image is None:
+            return
+        number = self.layer_picker.value
+        text = file_tree(self.image, None if number == MERGED else number)
+        self.tree.value = ("<pre style='max-height:300px;overflow:auto;font-size:85%'>"
+                           f"{html.escape(text) or '(no changes)'}</pre>")

@@ -1,0 +1,141 @@
+"""The layer reader against the real engine: layers, history, merged view, waste, errors."""
+
+from __future__ import annotations
+
+import pytest
+
+from dockerlab.build import build
+from dockerlab.errors import ImageError, ImageMissing, ImageNameInvalid
+from dockerlab.layers import ChunkReader, LayerStream, read_image, read_save_stream
+from dockerlab.widgets.layer_explorer import MERGED, LayerExplorer
+
+pytestmark = pytest.mark.engine
+
+DOCKERFILE = """\
+FROM dockerlab/busybox
+ENV GREETING=hello
+RUN mkdir /data && dd if=/dev/zero of=/data/big bs=1k count=200 2>/dev/null && echo v1 > /data/keep
+RUN rm /data/big && echo v2 > /data/keep
+RUN mkdir /cache && echo a > /cache/a && echo b > /cache/b
+RUN rm -rf /cache && mkdir /cache && echo c > /cache/c
+WORKDIR /data
+EXPOSE 8080
+USER learner
+CMD ["cat", "/data/keep"]
+"""
+
+
+@pytest.fixture(scope="module")
+def built(module_lab):
+    result = build(module_lab, DOCKERFILE, tag="dockerlab-test/layers:1", network_mode="none")
+    return result, read_image(module_lab.client, "dockerlab-test/layers:1")
+
+
+def test_base_image_layers_match_the_engine(module_lab):
+    image = read_image(module_lab.client, module_lab.base_image)
+    attrs = module_lab.client.api.inspect_image(module_lab.base_image)
+    assert image.diff_ids == attrs["RootFS"]["Layers"]
+    assert image.image_id == attrs["Id"] and image.layout == "classic"
+    assert image.layers[0].instruction.startswith("COPY ")
+    assert image.config.cmd == ["sh"] and "bin/busybox" in image.merged
+
+
+def test_layers_history_and_config(built):
+    _, image = built
+    # busybox's one layer + four RUN layers; ENV/WORKDIR/EXPOSE/USER/CMD/LABEL make none
+    assert len(image.layers) == 5
+    assert [layer.instruction for layer in image.layers[1:]] == [
+        "RUN mkdir /data && dd if=/dev/zero of=/data/big bs=1k count=200 2>/dev/null && "
+        "echo v1 > /data/keep",
+        "RUN rm /data/big && echo v2 > /data/keep",
+        "RUN mkdir /cache && echo a > /cache/a && echo b > /cache/b",
+        "RUN rm -rf /cache && mkdir /cache && echo c > /cache/c"]
+    empty = [step.instruction for step in image.history if step.empty_layer]
+    assert "ENV GREETING=hello" in empty and "WORKDIR /data" in empty
+    config = image.config
+    assert config.cmd == ["cat", "/data/keep"] and config.working_dir == "/data"
+    assert config.exposed_ports == ["8080/tcp"] and config.user == "learner"
+    assert "GREETING=hello" in config.env and config.labels["io.dockerlab.kit"] == "dockerlab"
+
+
+def test_changes_merged_view_and_waste(built, module_lab):
+    _, image = built
+    third = {(c.action, c.path) for c in image.layers[2].changes if c.kind != "dir"}
+    assert third == {("deleted", "data/big"), ("modified", "data/keep")}
+    fifth = {(c.action, c.path) for c in image.layers[4].changes if c.kind != "dir"}
+    assert fifth == {("deleted", "cache/a"), ("deleted", "cache/b"), ("added", "cache/c")}
+    assert "data/big" not in image.merged and image.merged["data/keep"].layer == 3
+    # the merged view is what a container sees
+    listing = module_lab.run("ls /cache /data", image="dockerlab-test/layers:1").split()
+    assert sorted(listing) == ["/cache:", "/data:", "c", "keep"]
+    waste = image.waste()
+    big = waste.files[0]
+    assert (big.path, big.size, big.written, big.ended) == ("data/big", 204800, 2, 3)
+    assert big.reason.startswith("written in layer 2 (RUN mkdir /data") and \
+        big.reason.endswith("still shipped in layer 2")
+    assert waste.own_bytes == waste.wasted_bytes == 204800 + 3 + 2 + 2  # big, keep v1, a, b
+    assert 0 < image.efficiency < 1
+
+
+def test_base_image_layers_are_shared_and_reported_apart(built, module_lab):
+    _, image = built
+    base = read_image(module_lab.client, module_lab.base_image)
+    assert image.diff_ids[0] == base.diff_ids[0]  # the same layer, not a copy
+    assert [layer.number for layer in image.base_layers] == [1]
+    assert image.layer_table()[0]["from"] == "base" and image.layer_table()[1]["from"] == "own"
+
+
+def test_tags_are_names_for_one_image_id(built, module_lab):
+    result, _ = built
+    api = module_lab.client.api
+    api.tag("dockerlab-test/layers:1", "dockerlab-test/layers", "another-name")
+    try:
+        assert api.inspect_image("dockerlab-test/layers:another-name")["Id"] == \
+            api.inspect_image("dockerlab-test/layers:1")["Id"] == result.image_id
+    finally:
+        api.remove_image("dockerlab-test/layers:another-name")
+
+
+def test_layer_stream_gives_each_layer_tar_and_its_diff_id(built, module_lab):
+    _, image = built
+    stream = LayerStream(module_lab.client, "dockerlab-test/layers:1")
+    seen = {}
+    for layer in stream:
+        names = [member.name for member in layer.tar]  # read the members first...
+        seen[layer.key] = (names, layer.diff_id)      # ...then the digest is known
+    assert any("data/keep" in names for names, _ in seen.values())
+    assert sorted(diff for _, diff in seen.values()) == sorted(image.diff_ids)
+    assert stream.image.diff_ids == image.diff_ids
+
+
+def test_missing_image_and_typo_and_bad_name(module_lab):
+    with pytest.raises(ImageMissing, match="Did you mean 'dockerlab/busybox:latest'"):
+        read_image(module_lab.client, "dockerlab/busybx")
+    with pytest.raises(ImageMissing):
+        read_image(module_lab.client, "dockerlab-test/never-built:1")
+    with pytest.raises(ImageNameInvalid):
+        read_image(module_lab.client, "Dockerlab/BusyBox")
+
+
+def test_truncated_save_stream_is_one_clear_error(module_lab):
+    chunks = module_lab.client.api.get_image(module_lab.base_image, chunk_size=64 * 1024)
+    first = [next(chunks) for _ in range(8)]
+    chunks.close()
+    with pytest.raises(ImageError, match="corrupted or truncated"):
+        read_save_stream(ChunkReader(first))
+
+
+def test_layer_explorer_widget(built, module_lab):
+    explorer = LayerExplorer(module_lab)
+    explorer.image_picker.value = "dockerlab-test/layers:1"
+    explorer.read_button.click()
+    assert "5 layers" in explorer.status.value and "1 from the base image" in explorer.status.value
+    assert "RUN rm /data/big" in explorer.layers_table.value
+    explorer.layer_picker.value = 3
+    assert "- " in explorer.tree.value and "big" in explorer.tree.value
+    explorer.layer_picker.value = MERGED
+    assert "keep" in explorer.tree.value and "big" not in explorer.tree.value
+    assert "still shipped in layer 2" in explorer.waste.value
+    explorer.image_picker.value = "dockerlab/busybx"
+    explorer.read_button.click()
+    assert "ImageMissing" in explorer.status.value and explorer.image is None
