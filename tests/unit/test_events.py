@@ -1,7 +1,7 @@
 """Events: parsing, filters, summaries, the timeline, and the live widget's life cycle.
 
 The widget is fed by a fake client whose stream blocks like the engine's until closed; the
-real engine is in tests/integration/test_events.py.
+real engine is in tests/integration/test_events_engine.py.
 """
 
 from __future__ import annotations

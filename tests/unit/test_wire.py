@@ -1,7 +1,7 @@
 """The wire: recording docker-py's requests, raw HTTP over a UNIX socket, answers compared.
 
 A tiny HTTP server on a UNIX socket stands in for the engine here; the real engine is in
-tests/integration/test_wire.py.
+tests/integration/test_wire_engine.py.
 """
 
 from __future__ import annotations
