@@ -6,7 +6,7 @@ work is done by :func:`dockerlab.build.build`; this widget only shows it. Layout
     [Dockerfile editor............]  [file ▾ app.txt] [file content editor....]
     [tag....] [Build] [No cache]  [progress: step 3/5]   status line
     steps table  (step, instruction, cache hit or miss, seconds, layer size) - live
-    log          (what the build printed, live)
+    log_view     (what the build printed, live)
     history      (one line per build of this playground: steps cached / steps ran)
 
 A failing build is shown in the status line (the step, its output, the daemon's message);
@@ -70,7 +70,7 @@ class BuildPlayground(widgets.VBox):
         self.progress = widgets.IntProgress(value=0, min=0, max=1, description="Steps")
         self.status = widgets.HTML()
         self.steps = widgets.HTML()
-        self.log = widgets.HTML()
+        self.log_view = widgets.HTML()
         self.history = widgets.HTML()
         self._log_lines: list[str] = []
         self._show_file()
@@ -81,7 +81,7 @@ class BuildPlayground(widgets.VBox):
             [self.file_picker, self.file_content], layout=widgets.Layout(width="50%"))])
         super().__init__([editors, widgets.HBox([self.tag, self.build_button, self.nocache,
                                                  self.progress]),
-                          self.status, self.steps, self.log, self.history])
+                          self.status, self.steps, self.log_view, self.history])
 
     def _show_file(self) -> None:
         self.file_content.value = self.files.get(self.file_picker.value or "", "")
@@ -100,8 +100,8 @@ class BuildPlayground(widgets.VBox):
     # --- live updates -------------------------------------------------------------------
     def _on_step(self, step: BuildStep, steps: list[BuildStep]) -> None:
         learner = [s for s in steps if not s.kit]
-        total = step.total - sum(1 for s in steps if s.kit) if not step.kit else None
-        if total:
+        total = step.total - len(getattr(self.lab, "labels", {}))  # the kit's LABEL steps
+        if total > 0 and not step.kit:
             self.progress.max = max(total, 1)
             self.progress.value = sum(1 for s in learner if s.done)
             self.progress.description = f"{self.progress.value}/{total}"
@@ -109,7 +109,7 @@ class BuildPlayground(widgets.VBox):
 
     def _on_line(self, line: str) -> None:
         self._log_lines.append(line)
-        self.log.value = ("<pre style='max-height:200px;overflow:auto;font-size:85%'>"
+        self.log_view.value = ("<pre style='max-height:200px;overflow:auto;font-size:85%'>"
                           f"{html.escape(chr(10).join(self._log_lines[-200:]))}</pre>")
 
     # --- the button ---------------------------------------------------------------------
