@@ -36,6 +36,24 @@ TRANSITIONS = (
     ("dead", "removed", "rm", 0.0),
 )
 
+def show_figures_inline() -> bool:
+    """Let IPython display a bare ``Figure`` as a PNG (pyplot's inline backend does this
+    only once pyplot is imported); False outside IPython."""
+    try:
+        from IPython import get_ipython
+        from IPython.core.pylabtools import print_figure
+    except ImportError:
+        return False
+    shell = get_ipython()
+    if shell is None:
+        return False
+    png = shell.display_formatter.formatters["image/png"]
+    png.for_type(Figure, lambda figure: print_figure(figure, "png", bbox_inches="tight"))
+    return True
+
+
+show_figures_inline()
+
 HIGHLIGHT = "#d35400"
 QUIET = "#95a5a6"
 
@@ -127,7 +145,8 @@ def stats_plot(runs: dict, title: str = "docker stats, sampled while the loop ra
     cpu.legend()
     memory.set_xlabel("seconds since the first sample")
     memory.set_ylabel("memory in use (MiB)")
-    memory.set_ylim(bottom=0)
+    highest = max((s.memory_bytes for samples in runs.values() for s in samples), default=0)
+    memory.set_ylim(0, highest / 2 ** 20 * 1.3 or 1)
     figure.suptitle(title)
     figure.tight_layout()
     return figure
