@@ -65,6 +65,13 @@ def test_it_uses_its_own_bridge_and_leaves_docker0_alone(private):
     assert "docker0" in interfaces() or "docker0" not in private.interfaces_before
 
 
+def test_a_fresh_engine_holds_only_what_the_kit_put_there(private, private_lab):
+    facts = describe(connect(private.url))
+    assert facts.counts == {"images": 1, "containers": 0, "running": 0, "networks": 3,
+                            "volumes": 0, "plugins": 0}  # busybox; bridge, host, none
+    assert facts.disk["images"]["count"] == 1 and facts.disk["images"]["size"] > 0
+
+
 def test_each_engine_has_its_own_image_store(private, private_lab, engine_location):
     private_client = connect(private.url)
     main_client = connect(engine_location.url, engine_location.tls)

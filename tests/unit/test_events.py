@@ -182,3 +182,27 @@ def test_a_closed_stream_event_list_stays_readable(view):
     shown.close()
     assert [e.action for e in shown.events] == ["create"]
     assert isinstance(shown.events[0], Event)
+
+
+class BrokenStream(FakeStream):
+    """The engine goes away while the view reads: the connection breaks."""
+
+    def __iter__(self):
+        import requests
+
+        raise requests.exceptions.ConnectionError("('Connection aborted.', "
+                                                  "RemoteDisconnected('closed'))")
+        yield  # a generator, like the real stream
+
+
+def test_an_engine_that_goes_away_stops_the_view_with_a_clear_status():
+    client = FakeClient()
+    client.stream = BrokenStream()
+    shown = EventsView(client)
+    shown._thread.join(timeout=10)
+    try:
+        assert type(shown.error).__name__ == "EngineUnreachable"
+        assert "stopped" in shown.status.value and "did not answer" in shown.status.value
+        assert not shown.running
+    finally:
+        shown.close()
