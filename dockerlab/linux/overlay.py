@@ -184,7 +184,7 @@ def image_overlay(box, client, image: str):
     layers = _layers_of(client, image)
     with OverlayTree(box, layers=len(layers)) as tree:
         tree.diff_ids = [diff_id for diff_id, _, _ in layers]
-        for directory, (_, data, opaque) in zip(tree.lowers, layers):
+        for directory, (_, data, opaque) in zip(tree.lowers, layers, strict=True):
             box.put_tar(directory, io.BytesIO(data))
             for path in opaque:
                 box.set_opaque(f"{directory}/{path}")

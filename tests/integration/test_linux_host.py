@@ -15,8 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from dockerlab.errors import (DemoFailed, ImageMissing, InvalidContainerState,
-                              ResourceLimitInvalid)
+from dockerlab.errors import DemoFailed, ImageMissing, InvalidContainerState, ResourceLimitInvalid
 from dockerlab.linux import HOST, box_for, cgroups, handmade, namespaces, overlay
 from dockerlab.linux.isolation import Isolation, Mount
 
@@ -263,3 +262,29 @@ def test_container_by_hand_matches_docker_run(box, module_lab):
     assert table.value("pid")[0] == "1"
     assert table.value("memory_limit")[0] == 48 << 20
     assert "/proc" in table.value("mounts")[0].split()
+
+
+# --- the exercises' checks say what is wrong ---------------------------------------------------
+
+
+def test_hostname_check_rejects_a_recipe_without_uts(module_lab):
+    from dockerlab.checker import Exercise, Status
+
+    exercise = Exercise.load("07_under_the_hood_namespaces_cgroups/own_hostname", module_lab)
+    result = exercise.check(lambda lab: Isolation(namespaces=("net",)))
+    assert result.status is Status.INCORRECT and "UTS" in result.message
+
+
+def test_oom_check_notices_a_process_outside_the_cgroup(module_lab):
+    from dockerlab.checker import Exercise, Status
+
+    def outside(lab):
+        box = box_for(lab)
+        with cgroups.Cgroup(box, memory="16m") as group:
+            run = box.run("exec dd if=/dev/zero of=/dev/null bs=33554432 count=1")
+            return {"run": run, "limit": group.memory_limit, "oom_kills": group.oom_kills()}
+
+    exercise = Exercise.load("07_under_the_hood_namespaces_cgroups/killed_at_the_limit",
+                             module_lab)
+    result = exercise.check(outside)
+    assert result.status is Status.INCORRECT and "inside the cgroup" in result.message

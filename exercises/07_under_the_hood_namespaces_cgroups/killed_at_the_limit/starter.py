@@ -8,6 +8,7 @@ def prove_oom_kill(lab):
     from dockerlab.linux.isolation import Isolation
 
     box = linux.box_for(lab)
-    # Your code here: `with Cgroup(box, memory=...) as group:` and
-    # `Isolation(cgroups=group.directories)`.
-    return None
+    with Cgroup(box, memory=None) as group:  # Your code here: the limit...
+        run = box.run("exec dd if=/dev/zero of=/dev/null bs=33554432 count=1",
+                      Isolation())  # ...and the cgroup the process must join
+        return {"run": run, "limit": group.memory_limit, "oom_kills": group.oom_kills()}
