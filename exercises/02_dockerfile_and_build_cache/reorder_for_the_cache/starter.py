@@ -1,0 +1,14 @@
+def cache_friendly_dockerfile(lab):
+    """With this Dockerfile, every edit of app.sh re-runs the slow dependency step
+    (`RUN sh install.sh`, which only needs deps.txt and install.sh). Return a Dockerfile
+    (a string) that builds the same image, but whose dependency step comes from the
+    cache when only app.sh changed."""
+    dockerfile = """\
+FROM dockerlab/busybox
+WORKDIR /app
+COPY . .
+RUN sh install.sh
+CMD ["sh", "app.sh"]
+"""
+    # Your code here: reorder (and split) the COPY so the cache can do its job.
+    return None
