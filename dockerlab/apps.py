@@ -36,6 +36,10 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+#: an opener that ignores http_proxy & co.: loopback traffic must never go through a proxy
+_DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
 def fetch(url: str, attempts: int = 50, pause: float = 0.1) -> str:
     """The body at ``url`` on this machine's loopback; retries while the server starts.
 
@@ -50,7 +54,7 @@ def fetch(url: str, attempts: int = 50, pause: float = 0.1) -> str:
     last = None
     for _ in range(attempts):
         try:
-            with urllib.request.urlopen(url, timeout=5) as response:
+            with _DIRECT.open(url, timeout=5) as response:
                 return response.read().decode(errors="replace")
         except (urllib.error.URLError, ConnectionError) as error:
             last = error

@@ -158,7 +158,7 @@ def start(lab, command=None, *, networks=(), aliases: list[str] | None = None,
         if aliases and names[0] not in ("bridge", "none", "host"):
             endpoint = lab.client.api.create_endpoint_config(aliases=list(aliases))
             kwargs["networking_config"] = {names[0]: endpoint}
-    if offline_dns and names[:1] != ["none"] and kwargs.get("network_mode") != "none":
+    if offline_dns and not set(names[:1]) & {"none", "host"} and "network_mode" not in kwargs:
         kwargs.setdefault("dns", OFFLINE_DNS)
         kwargs.setdefault("dns_opt", OFFLINE_DNS_OPTIONS)
     try:

@@ -149,3 +149,64 @@ def test_free_port_is_bindable_on_loopback():
 def test_the_web_command_writes_the_page_only_when_one_is_given():
     assert apps.page_command(None) == f"exec {apps.HTTPD}"
     assert apps.page_command("<p>x</p>").startswith('printf "%s" "$PAGE" > /var/www/index.html')
+
+
+def _fake_lab(message, holders=()):
+    from types import SimpleNamespace
+
+    from dockerlab.errors import ContainerError
+
+    containers = SimpleNamespace(list=lambda filters: [SimpleNamespace(name=n) for n in holders])
+    return SimpleNamespace(explain=lambda error: ContainerError(message),
+                           client=SimpleNamespace(containers=containers))
+
+
+def test_a_start_failure_on_a_taken_port_names_the_holder():
+    from dockerlab.errors import PortTaken
+
+    lab = _fake_lab("Bind for 127.0.0.1:8080 failed: port is already allocated", ["web-1"])
+    error = networks._start_failed(lab, Exception(), "web-2")
+    assert isinstance(error, PortTaken)
+    assert "host port 127.0.0.1:8080 is already taken by container web-1" in error.message
+    assert "was removed" in error.message
+
+
+def test_a_missing_docker0_is_explained():
+    lab = _fake_lab("failed to create endpoint x on network bridge: adding interface veth1 to "
+                    "bridge docker0 failed: could not find bridge docker0: route ip+net: no "
+                    "such network interface")
+    error = networks._start_failed(lab, Exception(), "x")
+    assert "docker0 is gone" in error.message and "Restart the engine" in error.advice
+
+
+def test_other_start_failures_keep_the_engines_words():
+    lab = _fake_lab("The engine refused the request: something else.")
+    assert networks._start_failed(lab, Exception(), "x").message == \
+        "The engine refused the request: something else."
+
+
+def test_fetch_goes_straight_to_loopback_even_with_a_proxy_configured(monkeypatch):
+    import http.server
+    import threading
+
+    class Page(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_response(200)
+            self.end_headers()
+            self.wfile.write(b"served locally")
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Page)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    monkeypatch.setenv("http_proxy", "http://127.0.0.1:9")  # nothing listens on port 9
+    monkeypatch.delenv("no_proxy", raising=False)
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    try:
+        assert apps.fetch(f"http://127.0.0.1:{server.server_port}/", attempts=1) == \
+            "served locally"
+    finally:
+        server.shutdown()
+        server.server_close()
