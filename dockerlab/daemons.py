@@ -240,6 +240,8 @@ def availability() -> str | None:
         return "Starting a second dockerd needs root, and this kernel runs as a normal user."
     if not shutil.which("dockerd"):
         return "dockerd is not installed here (Debian's docker.io package provides it)."
+    if not shutil.which("ip"):
+        return "the `ip` command (Debian's iproute2) is missing: the private bridge needs it."
     return None
 
 

@@ -16,7 +16,7 @@ from docker.tls import TLSConfig
 
 from dockerlab import Lab
 from dockerlab.certs import make_certificates
-from dockerlab.daemons import PrivateEngine, availability, connect, describe
+from dockerlab.daemons import PrivateEngine, availability, connect, describe, leftover_engines
 from dockerlab.errors import ApiVersionRefused, EngineNotFound, EngineTLSError, EngineUnreachable
 from dockerlab.notebook import show_error
 from dockerlab.wire import cli_path, raw_request, three_ways
@@ -162,3 +162,15 @@ def test_remove_leaves_no_state_behind(tmp_path):
         Path(f"/proc/{pid}/cmdline").read_bytes()
     mounts = Path("/proc/self/mounts").read_text()
     assert str(engine.base) not in mounts and str(engine.exec_root) not in mounts
+
+
+def test_an_engine_left_by_a_dead_kernel_is_found_and_removed():
+    engine = PrivateEngine().start()
+    try:
+        found = [e for e in leftover_engines() if e.name == engine.name]
+        assert len(found) == 1 and found[0].pid == engine.pid  # read from its pid file
+        found[0].remove()
+        assert not engine.running and not engine.exec_root.exists()
+        assert not engine.base.exists() and engine.bridge not in interfaces()
+    finally:
+        engine.remove()
