@@ -21,7 +21,7 @@ from . import labels
 from .baseimage import BUSYBOX_IMAGE, ensure_busybox_image
 from .cleanup import CleanupReport, clean_session
 from .engine import API_TIMEOUT, EngineLocation, find_engine
-from .errors import DockerLabError, translate
+from .errors import ContainerError, DockerLabError, translate
 from .guard import LabClient, Policy
 
 ALLOW_PULL_ENV = "DOCKERLAB_ALLOW_PULL"
@@ -74,37 +74,65 @@ class Lab:
         """Run ``command`` to completion and return its output; similar to ``docker run --rm``.
 
         A string is run by the image's ``sh -c`` (so ``;`` and ``|`` work); a list is run as
-        it is. A non-zero exit raises :class:`~dockerlab.errors.ContainerError`.
+        it is. The output (stdout and stderr) is read from the finished container's log, so
+        a last line without a newline is never lost. A non-zero exit raises
+        :class:`~dockerlab.errors.ContainerError` with that output.
         """
-        if isinstance(command, str):
-            command = ["sh", "-c", command]
+        container = self._create(command, image, kwargs)
         try:
-            output = self.client.containers.run(image or self.base_image, command,
-                                                remove=True, stderr=True, **kwargs)
+            container.start()
+            status = container.wait()["StatusCode"]
+            output = container.logs(stdout=True, stderr=True).decode(errors="replace")
         except Exception as error:
             raise self.explain(error) from None
-        return output.decode(errors="replace")
+        finally:
+            self._remove_quietly(container)
+        if status != 0:
+            shown = f" It printed:\n{output.strip()}" if output.strip() else ""
+            raise ContainerError(
+                f"The command {command!r} exited with status {status} in image "
+                f"'{image or self.base_image}'.{shown}",
+                "Read what the command printed; run it with `lab.start(...)` and look at "
+                "`container.logs()` to investigate.")
+        return output
 
     def start(self, command=None, image: str | None = None, **kwargs):
         """Start a container in the background; similar to ``docker run -d``.
 
-        A string command is run by ``sh -c``, as in :meth:`run`.
+        A string command is run by ``sh -c``, as in :meth:`run`. When the container cannot
+        start (a port already taken, a missing command...), it is removed again.
         """
+        container = self._create(command, image, kwargs)
+        try:
+            container.start()
+            container.reload()
+        except Exception as error:
+            self._remove_quietly(container)
+            raise self.explain(error) from None
+        return container
+
+    def _create(self, command, image, options: dict):
         if isinstance(command, str):
             command = ["sh", "-c", command]
         try:
-            return self.client.containers.run(image or self.base_image, command, detach=True,
-                                              **kwargs)
+            return self.client.containers.create(image or self.base_image, command, **options)
         except Exception as error:
             raise self.explain(error) from None
+
+    @staticmethod
+    def _remove_quietly(container) -> None:
+        import docker.errors
+
+        try:
+            container.remove(force=True, v=True)
+        except docker.errors.APIError:
+            pass  # already gone (auto_remove)
 
     def explain(self, error: BaseException) -> DockerLabError:
         """The kit's error for any SDK/transport error, naming this session's engine."""
         import docker.errors
 
         if isinstance(error, docker.errors.ContainerError):
-            from .errors import ContainerError
-
             output = (error.stderr or b"").decode(errors="replace").strip()
             return ContainerError(
                 f"The command {error.command!r} exited with status {error.exit_status} in "

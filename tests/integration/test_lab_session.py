@@ -153,3 +153,15 @@ def test_cleanup_runs_the_sessions_callbacks_first(lab):
     lab.cleanup()
     assert seen == [[container.id]], "callbacks run before the objects are removed"
     assert lab.containers() == []
+
+
+def test_run_keeps_a_last_line_without_newline(lab):
+    outputs = {lab.run("printf 'no newline at the end'") for _ in range(5)}
+    assert outputs == {"no newline at the end"}
+
+
+def test_a_container_that_cannot_start_is_removed(lab):
+    with pytest.raises(Exception) as raised:
+        lab.start(["/no/such/program"])
+    assert "no/such/program" in str(raised.value)
+    assert lab.containers() == [], "the created-but-failed container does not leak"
