@@ -930,8 +930,8 @@ def layer_members(layer: Layer) -> list[FileEntry]:
 
 
 def file_tree(image: ImageLayers, layer_number: int | None = None, limit: int = 400) -> str:
-    """A text tree of one layer's changes (``+`` added, ``~`` modified, ``-`` deleted), or of
-    the merged view when ``layer_number`` is None. Similar to what ``dive`` shows."""
+    """One layer's changes, a path a line (``+`` added, ``~`` modified, ``-`` deleted), or the
+    merged view when ``layer_number`` is None. Similar to ``docker diff`` for a layer."""
     if layer_number is None:
         rows = [(path, " ", item.entry) for path, item in sorted(image.merged.items())]
     else:
@@ -942,12 +942,11 @@ def file_tree(image: ImageLayers, layer_number: int | None = None, limit: int = 
                 for c in sorted(layer.changes, key=lambda c: c.path)]
     lines = []
     for path, sign, entry in rows[:limit]:
-        depth = path.count("/")
-        name = posixpath.basename(path) + ("/" if entry.is_dir else "")
+        name = "/" + path + ("/" if entry.is_dir else "")
         if entry.kind == "symlink":
             name += f" -> {entry.linkname}"
-        size = "" if entry.is_dir else f"  {human_size(entry.size)}"
-        lines.append(f"{sign} {'  ' * depth}{name}{size}")
+        size = "" if entry.is_dir or entry.kind == "symlink" else f"  ({human_size(entry.size)})"
+        lines.append(f"{sign} {name}{size}")
     if len(rows) > limit:
         lines.append(f"... and {len(rows) - limit} more")
     return "\n".join(lines)
