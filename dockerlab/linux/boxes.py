@@ -8,7 +8,7 @@ Both kinds of box offer the same few operations, so every demo is written once:
 ``box.tempdir()``               a temporary tree, deleted on exit (even on errors)
 ``box.listing(path)``           what a tree holds: files, dirs, symlinks, whiteouts
 
-:class:`HostBox` starts ``python -m dockerlab.linux.child`` (system calls through
+:class:`HostBox` starts ``python dockerlab/linux/child.py`` (system calls through
 :mod:`~dockerlab.linux.syscalls`); :class:`~dockerlab.linux.helper.HelperBox` runs busybox's
 ``unshare``/``nsenter``/``mount`` in a helper container.
 """
@@ -32,6 +32,8 @@ from ..errors import DemoFailed
 from .isolation import Isolation
 
 SETUP_FAILED = 125
+#: the child program, started by path with ``python -I -S`` (see :mod:`.child`)
+CHILD = str(Path(__file__).with_name("child.py"))
 
 
 @dataclass
@@ -182,8 +184,8 @@ class HostBox(Box):
             command = [self.shell, "sh", "-c", script] if "busybox" in self.shell \
                 else [self.shell, "-c", script]
         else:
-            command = [sys.executable, "-m", "dockerlab.linux.child", isolation.to_json(),
-                       self.shell, script]
+            command = [sys.executable, "-I", "-S", CHILD, isolation.to_json(), self.shell,
+                       script]
         try:
             done_process = subprocess.run(command, capture_output=True, timeout=timeout,
                                           text=True, errors="replace", start_new_session=True)

@@ -1,6 +1,6 @@
 """The child process that applies an :class:`~dockerlab.linux.isolation.Isolation`.
 
-Run as ``python -m dockerlab.linux.child RECIPE_JSON SHELL SCRIPT``. It is a fresh,
+Run as ``python -I -S .../dockerlab/linux/child.py RECIPE_JSON SHELL SCRIPT``. It is a fresh,
 single-threaded interpreter, so the system calls below change *its* state only; the
 notebook kernel that started it keeps its own namespaces. The order is runc's:
 
@@ -20,8 +20,14 @@ from __future__ import annotations
 import os
 import sys
 
-from . import syscalls as sc
-from .isolation import Isolation
+if __package__:
+    from . import syscalls as sc
+    from .isolation import Isolation
+else:  # started by path: only the standard library and its two neighbours are needed,
+    # which keeps the start fast (importing the whole kit would cost ~0.3 s per demo)
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import syscalls as sc  # noqa: E402
+    from isolation import Isolation  # noqa: E402
 
 SETUP_FAILED = 125
 MARK = "dockerlab-child: "

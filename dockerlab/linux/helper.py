@@ -70,6 +70,9 @@ def inner_script(recipe: Isolation) -> str:
                   f"{bb} umount -l /.oldroot", "rmdir /.oldroot 2>/dev/null || true"]
     elif recipe.mounts_proc:
         lines.append("mount -t proc proc /proc")
+    # a failed step stops here with docker's "the runtime failed" status, never runs the demo
+    lines = [line if line.endswith("|| true") else f"{line} || exit {SETUP_FAILED}"
+             for line in lines]
     lines.append('exec /bin/sh -c "$SCRIPT"')
     return "\n".join(lines) + "\n"
 

@@ -7,7 +7,7 @@ cgroup may remain on the host.
 
 from __future__ import annotations
 
-from pathlib import Path
+import os
 
 import pytest
 
@@ -18,13 +18,12 @@ pytestmark = pytest.mark.engine
 
 
 def our_cgroups() -> set[str]:
-    root = Path("/sys/fs/cgroup")
-    if not root.is_dir():
-        return set()
+    """The kit's demo cgroups anywhere in the host's cgroup trees (os.walk shrugs off the
+    cgroups other sessions' containers remove while we look)."""
     found = set()
-    for hierarchy in root.iterdir():
-        if hierarchy.is_dir():
-            found |= {str(p) for p in hierarchy.rglob(f"{cgroups.NAME_PREFIX}*")}
+    for directory, subdirectories, _ in os.walk("/sys/fs/cgroup"):
+        found |= {os.path.join(directory, name) for name in subdirectories
+                  if name.startswith(cgroups.NAME_PREFIX)}
     return found
 
 
@@ -90,3 +89,11 @@ def test_copy_up_whiteout_and_container_by_hand_in_the_helper(box, helper_lab):
     assert table.value("hostname") == ("handmade", "handmade")
     assert table.value("pid") == ("1", "1")
     assert table.value("memory_limit") == (48 << 20, 48 << 20)
+
+
+def test_a_failing_setup_step_stops_before_the_demo(box):
+    from dockerlab.errors import DemoFailed
+    from dockerlab.linux.isolation import Isolation, Mount
+
+    with pytest.raises(DemoFailed, match="mounting x on /tmp failed"):
+        box.run("echo should-not-run", Isolation(mounts=[Mount("x", "/tmp", "nosuchfs")]))

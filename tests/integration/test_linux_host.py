@@ -34,10 +34,12 @@ def host_mounts() -> set[str]:
 
 
 def our_cgroups() -> set[str]:
+    """The kit's demo cgroups anywhere in the host's cgroup trees (os.walk shrugs off the
+    cgroups other sessions' containers remove while we look)."""
     found = set()
-    for root in Path("/sys/fs/cgroup").iterdir():
-        if root.is_dir():
-            found |= {str(p) for p in root.rglob(f"{cgroups.NAME_PREFIX}*") if p.is_dir()}
+    for directory, subdirectories, _ in os.walk("/sys/fs/cgroup"):
+        found |= {os.path.join(directory, name) for name in subdirectories
+                  if name.startswith(cgroups.NAME_PREFIX)}
     return found
 
 
