@@ -116,9 +116,9 @@ def state_machine(path: list[str] | None = None, operations: list[str] | None = 
         axes.text(x, y, state, ha="center", va="center", fontsize=10,
                   fontweight="bold" if on_path else "normal")
         if state in loops:
-            names = [operations[n - 1] for n in loops[state]] if operations else ["again"]
+            names = [operations[n - 1] if operations else "again" for n in loops[state]]
             axes.text(x, y - 0.42, "↻ " + ", ".join(
-                f"{name} (step {n})" for name, n in zip(names, loops[state])),
+                f"{name} (step {n})" for name, n in zip(names, loops[state], strict=True)),
                 ha="center", va="top", fontsize=8, color=HIGHLIGHT)
     if path:
         axes.text(-0.85, 3.4, "path taken: " + " → ".join(["image", *path]), fontsize=8,

@@ -28,8 +28,15 @@ from dataclasses import dataclass, field
 
 import docker.errors
 
-from .errors import (CommandNotFound, ContainerError, DockerLabError, InvalidContainerState,
-                     ObjectNotFound, ResourceLimitInvalid, translate)
+from .errors import (
+    CommandNotFound,
+    ContainerError,
+    DockerLabError,
+    InvalidContainerState,
+    ObjectNotFound,
+    ResourceLimitInvalid,
+    translate,
+)
 
 #: the operations of the lifecycle, in the order a container usually meets them
 OPERATIONS = ("create", "start", "pause", "unpause", "stop", "kill", "restart", "remove")
@@ -527,6 +534,17 @@ def parse_log_line(raw: str) -> LogLine:
     return LogLine(stamp, text)
 
 
+def wait_for_output(container, text: str, timeout: float = 10.0, poll: float = 0.05) -> bool:
+    """Poll the container's output until ``text`` appears; False after ``timeout``."""
+    deadline = time.monotonic() + timeout
+    while True:
+        if text in container.logs().decode(errors="replace"):
+            return True
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(poll)
+
+
 def timestamped_logs(container, tail: int | str = "all") -> list[LogLine]:
     """The output so far, one timestamped line each; similar to ``docker logs -t``."""
     raw = container.logs(timestamps=True, tail=tail).decode(errors="replace")
@@ -666,7 +684,8 @@ CHANGE_KINDS = {0: "changed", 1: "added", 2: "deleted"}
 
 #: adds a file, changes one and deletes one: each kind of change ``docker diff`` shows
 TOUCH_FILES = ("mkdir -p /data && echo 'written inside' > /data/notes.txt && "
-               "echo 'guest:x:2000:2000::/tmp:/bin/sh' >> /etc/passwd && rm /var/www/index.html")
+               "echo 'guest:x:2000:2000::/tmp:/bin/sh' >> /etc/passwd && rm /var/www/index.html "
+               "&& echo changes-done")
 
 
 def changes(container) -> dict[str, list[str]]:

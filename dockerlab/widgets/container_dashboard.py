@@ -114,7 +114,7 @@ class ContainerDashboard(widgets.VBox):
 
         self.new_button.on_click(lambda _: self.new())
         for name, button in self.buttons.items():
-            button.on_click(lambda _, op=name.lower(): self.do(op))
+            button.on_click(self._clicked(name.lower()))
         self.refresh_button.on_click(lambda _: self.refresh())
         self.live_toggle.observe(self._on_live, names="value")
         self.picker.observe(self._on_pick, names="value")
@@ -124,6 +124,9 @@ class ContainerDashboard(widgets.VBox):
             widgets.HBox([*self.buttons.values(), self.refresh_button, self.live_toggle]),
             self.status, self.table, self.logs])
         self.refresh()
+
+    def _clicked(self, operation: str):
+        return lambda _button: self.do(operation)
 
     def _on_pick(self, _change) -> None:
         if not self._quiet:

@@ -3,8 +3,8 @@
 import pytest
 from matplotlib.figure import Figure
 
-from dockerlab import containers as C
 from dockerlab import container_pictures as P
+from dockerlab import containers as C
 from dockerlab.errors import ResourceLimitInvalid
 from dockerlab.overhead import MemoryReading, Overhead
 from dockerlab.widgets.container_dashboard import render_table, status_text
