@@ -13,6 +13,10 @@ and a browser can find them)::
     table         (every container of the session: name, state, exit code, command)
     log pane      (the selected container's last lines, with timestamps)
 
+The root has the CSS class ``dockerlab-container-dashboard``; the status line, table, log
+pane, drop-down and command box have ``dockerlab-dashboard-status|table|logs|picker|command``
+and each button ``dockerlab-dashboard-<description in lower case>`` (``...-unpause``).
+
 A refused operation (unpausing a running container, removing a running one) is shown in
 the status line with the engine's own words; nothing is raised into the notebook.
 """
@@ -123,6 +127,15 @@ class ContainerDashboard(widgets.VBox):
             widgets.HBox([self.picker, self.new_button, self.command]),
             widgets.HBox([*self.buttons.values(), self.refresh_button, self.live_toggle]),
             self.status, self.table, self.logs])
+        # stable CSS classes, so a browser test can find each part of the dashboard
+        self.add_class("dockerlab-container-dashboard")
+        for part, name in ((self.status, "status"), (self.table, "table"),
+                           (self.logs, "logs"), (self.picker, "picker"),
+                           (self.command, "command")):
+            part.add_class(f"dockerlab-dashboard-{name}")
+        for button in (self.new_button, *self.buttons.values(), self.refresh_button,
+                       self.live_toggle):
+            button.add_class(f"dockerlab-dashboard-{button.description.lower()}")
         self.refresh()
 
     def _clicked(self, operation: str):

@@ -99,3 +99,11 @@ def test_bad_input_is_reported_in_the_widget_and_leaves_nothing(dashboard, lab):
     assert lab.containers() == []
     dashboard.buttons["Start"].click()
     assert "No container is selected" in dashboard.status.value
+
+
+def test_parts_carry_stable_css_classes_for_a_browser(dashboard):
+    assert "dockerlab-container-dashboard" in dashboard._dom_classes
+    assert "dockerlab-dashboard-status" in dashboard.status._dom_classes
+    assert "dockerlab-dashboard-logs" in dashboard.logs._dom_classes
+    assert "dockerlab-dashboard-unpause" in dashboard.buttons["Unpause"]._dom_classes
+    assert "dockerlab-dashboard-live" in dashboard.live_toggle._dom_classes
