@@ -22,6 +22,7 @@ at interpreter exit at the latest.
 from __future__ import annotations
 
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -101,4 +102,58 @@ def box_for(lab=None, mode: str | None = None):
     return existing
 
 
-__all__ = ["demo_mode", "box_for", "DemoMode", "HOST", "HELPER", "syscalls"]
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+_LEFTOVER = re.compile(r"^dockerlab-linux-(?:[a-z]+-)?(\d+)-")
+
+
+def _creator(name: str) -> int | None:
+    """The creator's PID in ``dockerlab-linux-[kind-]<pid>-<random>``, else None."""
+    match = _LEFTOVER.match(name)
+    return int(match.group(1)) if match else None
+
+
+def clean_leftovers(tmp: str = "/tmp", cgroup_root: str = "/sys/fs/cgroup") -> list[str]:
+    """Remove host-mode demo leftovers whose creating process is gone; what was removed.
+
+    A demo cleans up after itself, at the end of its block or at interpreter exit. Only a
+    process killed outright (``kill -9`` of a kernel) skips both; its temporary trees and
+    cgroups carry its PID in their names, and this finds them. Live sessions' are kept.
+    Similar in spirit to ``docker container prune``; ``dockerlab clean`` can call it.
+    """
+    import shutil
+
+    from .cgroups import REMOVE_SCRIPT
+
+    removed = []
+    for path in sorted(Path(tmp).glob("dockerlab-linux-*")):
+        pid = _creator(path.name) if path.is_dir() else None
+        if pid is not None and not _alive(pid):
+            shutil.rmtree(path, ignore_errors=True)
+            removed.append(str(path))
+    if not Path(cgroup_root).is_dir():
+        return removed
+    from .boxes import HostBox
+
+    box = None
+    for directory, subdirectories, _ in os.walk(cgroup_root):
+        for name in subdirectories:
+            pid = _creator(name)
+            if pid is not None and not _alive(pid):
+                box = box or HostBox()
+                path = os.path.join(directory, name)
+                if box.run(REMOVE_SCRIPT.format(path=path)).exit_code == 0:
+                    removed.append(path)
+    return removed
+
+
+__all__ = ["demo_mode", "box_for", "clean_leftovers", "DemoMode", "HOST", "HELPER",
+           "syscalls"]

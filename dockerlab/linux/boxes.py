@@ -218,7 +218,8 @@ class HostBox(Box):
             os.rmdir(path)
 
     def mkdtemp(self, prefix: str) -> str:
-        return tempfile.mkdtemp(prefix=prefix)
+        """A new directory named ``<prefix><our PID>-<random>`` (see :func:`clean_leftovers`)."""
+        return tempfile.mkdtemp(prefix=f"{prefix}{os.getpid()}-")
 
     def rmtree(self, path: str) -> None:
         shutil.rmtree(path, ignore_errors=True)

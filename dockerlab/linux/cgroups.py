@@ -18,6 +18,7 @@ only ever read.
 
 from __future__ import annotations
 
+import os
 import re
 import secrets
 from dataclasses import dataclass, field
@@ -186,7 +187,8 @@ class Cgroup:
             raise ResourceLimitInvalid(f"cpus={cpus} is not a CPU share.",
                                        "Give a positive number, like 0.5 (half a CPU).")
         self.cpus = cpus
-        self.name = name or f"{NAME_PREFIX}{secrets.token_hex(4)}"
+        # the creator's PID in the name lets `clean_leftovers` tell orphans from live ones
+        self.name = name or f"{NAME_PREFIX}{os.getpid()}-{secrets.token_hex(4)}"
         self.layout = layout or detect(box)
         self.paths: dict[str, str] = {}
         self._key = None

@@ -124,6 +124,7 @@ def main(argv) -> None:
     recipe_json, shell, script = argv[1:4]
     recipe = Isolation.from_json(recipe_json)
     try:
+        sc.die_with_parent()  # if the notebook's kernel is killed, its demo goes too
         apply(recipe)
     except OSError as error:
         sys.stderr.write(f"{MARK}{error}\n")

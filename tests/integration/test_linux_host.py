@@ -189,7 +189,7 @@ def test_leftovers_are_removed_at_interpreter_exit():
     code = ("from dockerlab.linux import HOST, box_for, cgroups\n"
             "box = box_for(None, HOST)\n"
             "group = cgroups.Cgroup(box, memory='8m').create()\n"
-            "tree = box.tempdir().__enter__()\n"
+            "keep = box.tempdir(); tree = keep.__enter__()\n"
             "print(group.directories[0]); print(tree)\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout.split()
@@ -290,3 +290,30 @@ def test_oom_check_notices_a_process_outside_the_cgroup(module_lab):
                              module_lab)
     result = exercise.check(outside)
     assert result.status is Status.INCORRECT and "inside the cgroup" in result.message
+
+
+def test_leftovers_of_a_killed_process_are_found_and_removed():
+    from dockerlab.linux import clean_leftovers
+
+    code = ("import os\n"
+            "from dockerlab.linux import HOST, box_for, cgroups\n"
+            "box = box_for(None, HOST)\n"
+            "group = cgroups.Cgroup(box, memory='8m').create()\n"
+            "keep = box.tempdir(); tree = keep.__enter__()\n"
+            "print(group.directories[0]); print(tree, flush=True)\n"
+            "os._exit(0)  # like kill -9: no finally, no atexit\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.split()
+    assert all(os.path.exists(path) for path in out)
+    removed = clean_leftovers()
+    assert set(out) <= set(removed)
+    assert not any(os.path.exists(path) for path in out)
+
+
+def test_leftover_cleaning_keeps_a_live_sessions_trees(box):
+    from dockerlab.linux import clean_leftovers
+
+    with box.tempdir() as tree, cgroups.Cgroup(box, memory="8m") as group:
+        removed = clean_leftovers()
+        assert tree not in removed and os.path.isdir(tree)
+        assert os.path.isdir(group.directories[0])
