@@ -24,7 +24,7 @@ def session_label(lab) -> str:
 
 def test_a_run_is_a_sequence_of_rest_calls(lab):
     with WireRecorder(lab.client, limit=5000) as wire:
-        lab.run("true")
+        lab.client.containers.run(lab.base_image, "true", remove=True)
     calls = [(e.method, e.endpoint.split("/")[1], e.endpoint.rsplit("/", 1)[-1], e.status)
              for e in wire if e.endpoint.startswith("/containers")]
     assert ("POST", "containers", "create", 201) in calls
