@@ -129,7 +129,10 @@ def layout_from(mountinfo: str, proc_cgroup: str) -> CgroupLayout:
 
 
 def detect(box) -> CgroupLayout:
-    """Which cgroup version the box's machine uses, and where; like ``stat -fc %T /sys/fs/cgroup``."""
+    """Which cgroup version the box's machine uses, and where.
+
+    Similar to ``stat -fc %T /sys/fs/cgroup`` (``cgroup2fs`` on v2, ``tmpfs`` on v1).
+    """
     return layout_from(box.read("/proc/self/mountinfo"), box.read("/proc/self/cgroup"))
 
 

@@ -89,6 +89,15 @@ def available() -> bool:
                                                "sethostname", "syscall"))
 
 
+def _function(name: str, arguments: str = ""):
+    """The C library's ``name``, or :class:`SyscallError` ``ENOSYS`` where it has none
+    (macOS, for instance: the call is Linux's own)."""
+    function = getattr(libc(), name, None)
+    if function is None:
+        raise SyscallError(errno_names.ENOSYS, name, arguments)
+    return function
+
+
 def _check(result: int, syscall: str, arguments: str = "") -> int:
     if result == -1:
         raise SyscallError(ctypes.get_errno(), syscall, arguments)
@@ -103,12 +112,12 @@ def flag_names(flags: int) -> str:
 
 def unshare(flags: int) -> None:
     """Move the calling process into new namespaces; like the ``unshare`` command."""
-    _check(libc().unshare(ctypes.c_int(flags)), "unshare", flag_names(flags))
+    _check(_function("unshare")(ctypes.c_int(flags)), "unshare", flag_names(flags))
 
 
 def setns(fd: int, nstype: int = 0) -> None:
     """Join the namespace that ``fd`` (an open ``/proc/<pid>/ns/<kind>``) refers to."""
-    _check(libc().setns(ctypes.c_int(fd), ctypes.c_int(nstype)), "setns",
+    _check(_function("setns")(ctypes.c_int(fd), ctypes.c_int(nstype)), "setns",
            f"{fd}, {flag_names(nstype)}")
 
 
@@ -118,14 +127,14 @@ def _path(value) -> bytes | None:
 
 def mount(source, target, fstype=None, flags: int = 0, data: str | None = None) -> None:
     """Attach a filesystem at ``target``; like ``mount -t fstype -o data source target``."""
-    _check(libc().mount(_path(source), _path(target), _path(fstype), ctypes.c_ulong(flags),
+    _check(_function("mount")(_path(source), _path(target), _path(fstype), ctypes.c_ulong(flags),
                         _path(data)),
            "mount", f"{source!r}, {str(target)!r}, {fstype!r}, {flags:#x}, {data!r}")
 
 
 def umount2(target, flags: int = 0) -> None:
     """Detach the filesystem mounted at ``target``; like ``umount [-l] target``."""
-    _check(libc().umount2(_path(target), ctypes.c_int(flags)), "umount2",
+    _check(_function("umount2")(_path(target), ctypes.c_int(flags)), "umount2",
            f"{str(target)!r}, {flags}")
 
 
@@ -142,14 +151,14 @@ def pivot_root(new_root, put_old) -> None:
     number = SYS_PIVOT_ROOT.get(os.uname().machine)
     if number is None:
         raise SyscallError(errno_names.ENOSYS, "pivot_root", "unknown architecture")
-    _check(libc().syscall(ctypes.c_long(number), _path(new_root), _path(put_old)),
+    _check(_function("syscall")(ctypes.c_long(number), _path(new_root), _path(put_old)),
            "pivot_root", f"{str(new_root)!r}, {str(put_old)!r}")
 
 
 def sethostname(name: str) -> None:
     """Set the hostname of the current UTS namespace; like the ``hostname NAME`` command."""
     raw = name.encode()
-    _check(libc().sethostname(raw, ctypes.c_size_t(len(raw))), "sethostname", repr(name))
+    _check(_function("sethostname")(raw, ctypes.c_size_t(len(raw))), "sethostname", repr(name))
 
 
 PR_SET_DUMPABLE = 4
@@ -157,7 +166,7 @@ PR_SET_DUMPABLE = 4
 
 def set_dumpable() -> None:
     """Let this process write its own ``/proc/self/uid_map`` after dropping root."""
-    _check(libc().prctl(ctypes.c_int(PR_SET_DUMPABLE), ctypes.c_ulong(1), ctypes.c_ulong(0),
+    _check(_function("prctl")(ctypes.c_int(PR_SET_DUMPABLE), ctypes.c_ulong(1), ctypes.c_ulong(0),
                         ctypes.c_ulong(0), ctypes.c_ulong(0)), "prctl", "PR_SET_DUMPABLE, 1")
 
 
@@ -166,6 +175,6 @@ PR_SET_PDEATHSIG = 1
 
 def die_with_parent(signal_number: int = 9) -> None:
     """Ask the kernel to send ``signal_number`` to this process when its parent dies."""
-    _check(libc().prctl(ctypes.c_int(PR_SET_PDEATHSIG), ctypes.c_ulong(signal_number),
+    _check(_function("prctl")(ctypes.c_int(PR_SET_PDEATHSIG), ctypes.c_ulong(signal_number),
                         ctypes.c_ulong(0), ctypes.c_ulong(0), ctypes.c_ulong(0)),
            "prctl", f"PR_SET_PDEATHSIG, {signal_number}")
