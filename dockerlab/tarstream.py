@@ -233,6 +233,8 @@ def iter_tar(stream: ByteStream) -> Iterator[Member]:
             info.linkname = values["linkpath"]
         if "size" in values:
             info.size = int(values["size"])
+        if info.type == tarfile.DIRTYPE:
+            info.name = info.name.rstrip("/")  # as tarfile does
         member = Member(info, stream)
         yield member
         member.skip()

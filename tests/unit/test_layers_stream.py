@@ -1,0 +1,208 @@
+"""The lean tar reader, LayerStream over a fake engine, base-image detection, the charts."""
+
+from __future__ import annotations
+
+import io
+import tarfile
+
+import pytest
+
+from dockerlab.build import BuildResult, StepParser
+from dockerlab.layer_pictures import build_steps_chart, layer_sizes_chart
+from dockerlab.layers import LayerStream, base_layer_count, read_save_stream
+from dockerlab.tarstream import ByteStream, iter_tar, parse_header
+from tests.unit.test_build import FIRST_BUILD
+from tests.unit.test_layers import (
+    HISTORY,
+    LAYERS,
+    classic_archive,
+    config_for,
+    digest,
+    oci_archive,
+)
+
+
+def chunked(data: bytes, size: int = 1000):
+    return ByteStream.of_chunks(data[i:i + size] for i in range(0, len(data), size))
+
+
+def tar_of(members: list[tuple[tarfile.TarInfo, bytes | None]], fmt=tarfile.PAX_FORMAT) -> bytes:
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w", format=fmt) as tar:
+        for info, data in members:
+            tar.addfile(info, io.BytesIO(data) if data is not None else None)
+    return buffer.getvalue()
+
+
+def info(name: str, size: int = 0, kind=tarfile.REGTYPE, linkname: str = "") -> tarfile.TarInfo:
+    item = tarfile.TarInfo(name)
+    item.size, item.type, item.linkname = size, kind, linkname
+    return item
+
+
+# --- tarstream -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", [tarfile.PAX_FORMAT, tarfile.GNU_FORMAT, tarfile.USTAR_FORMAT])
+def test_long_names_links_and_contents_in_every_format(fmt):
+    long_dir = "a" * 60 + "/" + "b" * 60
+    long_name = long_dir + "/file.txt" if fmt != tarfile.USTAR_FORMAT else "short/file.txt"
+    data = tar_of([(info(long_name, 5), b"hello"),
+                   (info("link", kind=tarfile.SYMTYPE, linkname="/" + "t" * 99), None),
+                   (info("dir/", kind=tarfile.DIRTYPE), None),
+                   (info("empty", 0), b"")], fmt)
+    seen = []
+    for member in iter_tar(chunked(data, 333)):  # chunks that split headers and contents
+        content = member.read() if member.info.isfile() else None
+        seen.append((member.info.name, member.info.isfile(), member.info.issym(),
+                     member.info.isdir(), member.info.linkname, content))
+    assert seen == [(long_name, True, False, False, "", b"hello"),
+                    ("link", False, True, False, "/" + "t" * 99, None),
+                    ("dir", False, False, True, "", None),
+                    ("empty", True, False, False, "", b"")]
+
+
+def test_unread_contents_are_skipped():
+    data = tar_of([(info("big", 5000), b"x" * 5000), (info("small", 2), b"ok")])
+    members = iter_tar(chunked(data, 777))
+    next(members)  # never read its content
+    second = next(members)
+    assert (second.info.name, second.read()) == ("small", b"ok")
+
+
+def test_views_hand_out_the_content_without_copies():
+    data = tar_of([(info("f", 3000), bytes(range(256)) * 11 + b"x" * 184)])
+    member = next(iter_tar(chunked(data, 1024)))
+    views = list(member.views())
+    assert all(isinstance(view, memoryview) for view in views) and len(views) > 1
+    assert b"".join(views) == bytes(range(256)) * 11 + b"x" * 184
+
+
+def test_base256_size_is_understood():
+    header = bytearray(tarfile.TarInfo("f").tobuf(tarfile.GNU_FORMAT)[:512])
+    header[124:136] = b"\x80" + (9_000_000_000).to_bytes(11, "big")
+    header[148:156] = b"        "
+    header[148:156] = b"%06o\0 " % sum(header)
+    assert parse_header(bytes(header)).size == 9_000_000_000
+
+
+def test_bad_checksum_and_truncation():
+    data = bytearray(tar_of([(info("f", 700), b"y" * 700)]))
+    data[10] ^= 0xFF
+    with pytest.raises(tarfile.ReadError, match="checksum"):
+        list(iter_tar(chunked(bytes(data))))
+    good = tar_of([(info("f", 700), b"y" * 700)])
+    with pytest.raises(EOFError):
+        for member in iter_tar(chunked(good[:800])):
+            member.read()
+    with pytest.raises(EOFError):
+        list(iter_tar(chunked(good[:300])))  # in the middle of the first header
+
+
+def test_stream_ending_between_members_is_an_end():
+    good = tar_of([(info("f", 512), b"z" * 512)])
+    assert [m.info.name for m in iter_tar(chunked(good[:1024]))] == ["f"]
+
+
+# --- LayerStream over a fake engine -------------------------------------------------------------
+
+
+class FakeAPI:
+    def __init__(self, archive: bytes, images=None):
+        self.archive = archive
+        self.images_by_id = images or {}
+
+    def get_image(self, name, chunk_size=None):
+        return (self.archive[i:i + 4096] for i in range(0, len(self.archive), 4096))
+
+    def inspect_image(self, name):
+        return self.images_by_id[name]
+
+    def images(self):
+        return [{"Id": key, "RepoTags": attrs.get("RepoTags")}
+                for key, attrs in self.images_by_id.items()]
+
+
+class FakeClient:
+    def __init__(self, api):
+        self.api = api
+
+
+@pytest.mark.parametrize("layout", ["classic", "oci", "oci-gzip"])
+def test_layer_stream_yields_each_layer_tar_with_its_diff_id(layout):
+    config = config_for(LAYERS, HISTORY)
+    archive = classic_archive(LAYERS, config) if layout == "classic" else \
+        oci_archive(LAYERS, config, compress=layout == "oci-gzip")
+    client = FakeClient(FakeAPI(archive, {"demo:1": {"Id": "x"}}))
+    stream = LayerStream(client, "demo:1")
+    names = {}
+    for layer in stream:
+        members = [member.name for member in layer.tar]
+        names[layer.diff_id] = members
+    assert set(names) == {digest(layer) for layer in LAYERS}
+    assert "data/.wh.big" in names[digest(LAYERS[2])]
+    assert stream.image.diff_ids == [digest(layer) for layer in LAYERS]
+    with tarfile.open(fileobj=io.BytesIO(LAYERS[1])) as reference:
+        assert names[digest(LAYERS[1])] == reference.getnames()
+
+
+def test_extractfile_reads_contents_through_the_layer_stream():
+    config = config_for(LAYERS, HISTORY)
+    client = FakeClient(FakeAPI(classic_archive(LAYERS, config), {"demo:1": {"Id": "x"}}))
+    sizes = {}
+    for layer in LayerStream(client, "demo:1"):
+        for member in layer.tar:
+            if member.isfile():
+                sizes[member.name] = len(layer.tar.extractfile(member).read())
+    assert sizes["data/big"] == 300 and sizes["bin/sh"] == 1000
+
+
+# --- base image detection --------------------------------------------------------------------
+
+
+def _attrs(layers, parent="", tags=None):
+    return {"Id": "", "Parent": parent, "RepoTags": tags or [], "RootFS": {"Layers": layers}}
+
+
+def test_base_is_the_nearest_tagged_ancestor():
+    images = {"app": _attrs(["l1", "l2", "l3"], parent="mid"),
+              "mid": _attrs(["l1", "l2", "l3"], parent="base"),
+              "base": _attrs(["l1"], tags=["dockerlab/busybox:latest"])}
+    client = FakeClient(FakeAPI(b"", images))
+    assert base_layer_count(client, "app", ["l1", "l2", "l3"]) == 1
+
+
+def test_base_by_longest_layer_prefix_when_there_is_no_parent_chain():
+    images = {"app": _attrs(["l1", "l2", "l3"], tags=["app:1"]),
+              "small": _attrs(["l1"], tags=["small:1"]),
+              "bigger": _attrs(["l1", "l2"], tags=["bigger:1"]),
+              "other": _attrs(["zz"], tags=["other:1"])}
+    for key, attrs in images.items():
+        attrs["Id"] = key
+    client = FakeClient(FakeAPI(b"", images))
+    assert base_layer_count(client, "app", ["l1", "l2", "l3"]) == 2
+    assert base_layer_count(client, "app", ["l1", "l2", "l3"], base="small") == 1
+    assert base_layer_count(client, "app", ["l1", "l2", "l3"], base="other") == 0
+
+
+# --- pictures --------------------------------------------------------------------------------
+
+
+def test_layer_sizes_chart_has_a_bar_per_layer_and_marks_waste():
+    image = read_save_stream(io.BytesIO(classic_archive(LAYERS, config_for(LAYERS, HISTORY))))
+    image.mark_base(1)
+    axes = layer_sizes_chart(image).axes[0]
+    own, waste = axes.containers
+    assert len(own) == 4 and own[0].get_facecolor() != own[1].get_facecolor()  # base is grey
+    assert [round(bar.get_width() * 1e6) for bar in waste] == [50, 410, 0, 0]
+    assert "RUN make big" in axes.get_yticklabels()[1].get_text()
+
+
+def test_build_steps_chart_colours_cache_hits():
+    parser = StepParser(clock=iter(range(100)).__next__)
+    for item in FIRST_BUILD:
+        parser.feed(item)
+    parser.steps[1].cached = True
+    result = BuildResult("x", "t", parser.steps, [])
+    bars = build_steps_chart(result).axes[0].containers[0]
+    assert len(bars) == 2 and bars[0].get_facecolor() != bars[1].get_facecolor()
