@@ -35,6 +35,13 @@ def _clean(args) -> int:
     else:
         report = clean_all_sessions(client, include_base_images=args.all)
     print(report)
+    if not args.session:
+        from .linux import clean_leftovers
+
+        leftovers = clean_leftovers()
+        if leftovers:
+            print(f"Removed {len(leftovers)} leftovers of killed under-the-hood demos: "
+                  + ", ".join(leftovers))
     return 0 if not report.failed else 1
 
 

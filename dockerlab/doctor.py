@@ -54,29 +54,12 @@ def cgroup_version() -> str:
     return "v2" if Path("/sys/fs/cgroup/cgroup.controllers").exists() else "v1"
 
 
-def _filesystems() -> str:
-    try:
-        return Path("/proc/filesystems").read_text()
-    except OSError:
-        return ""
-
-
 def under_the_hood_mode() -> tuple[str, str]:
     """Where the low-level demos run (``host`` or ``helper container``) and why."""
-    try:
-        from .linux import demo_mode  # written with the under-the-hood notebooks
-    except ImportError:
-        demo_mode = None
-    if demo_mode is not None:
-        mode = demo_mode()
-        return (mode, "") if isinstance(mode, str) else tuple(mode)
-    if platform.system() != "Linux":
-        return "helper container", "not a Linux host"
-    if os.geteuid() != 0:
-        return "helper container", "not root"
-    if not shutil.which("unshare") or "overlay" not in _filesystems():
-        return "helper container", "unshare or overlayfs missing"
-    return "host", "root on Linux, unshare and overlayfs available"
+    from .linux import demo_mode
+
+    mode = demo_mode()
+    return str(mode), mode.reason
 
 
 def _engine_section(report: Report):
@@ -136,7 +119,7 @@ def diagnose() -> Report:
         finally:
             client.close()
     mode, reason = under_the_hood_mode()
-    report.add("under the hood", f"demos run on the {mode}" + (f" ({reason})" if reason else ""))
+    report.add("under the hood", f"demos run on the {mode} ({reason})")
     from .lab import pulls_allowed_by_environment
 
     report.add("public pulls", "allowed (DOCKERLAB_ALLOW_PULL is set)"
