@@ -776,6 +776,13 @@ def capabilities(lab, **options) -> list[str]:
     return decode_capabilities(output.split()[-1])
 
 
+def try_chown(lab, **options) -> str:
+    """Try to give a file to another user as root; ``--cap-drop CHOWN`` makes it fail."""
+    _, output = run_to_end(lab, "touch /tmp/f && chown 1000 /tmp/f && echo 'chown worked'",
+                           **options)
+    return output.strip()
+
+
 def processes(lab, **options) -> list[tuple[int, str]]:
     """The processes a container can see, as (PID, command); ``--pid host`` shows all."""
     _, output = run_to_end(lab, "sleep 0.3 & ps -o pid,comm; wait", **options)

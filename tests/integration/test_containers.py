@@ -113,6 +113,8 @@ def test_isolation_controls_change_what_the_container_sees(module_lab):
     assert code != 0 and "Read-only file system" in message
     assert C.capabilities(module_lab, cap_drop=["ALL"]) == []
     assert "CHOWN" in C.capabilities(module_lab)
+    assert C.try_chown(module_lab) == "chown worked"
+    assert "Operation not permitted" in C.try_chown(module_lab, cap_drop=["CHOWN"])
     inside = C.processes(module_lab)
     # only the container's own three: sh (PID 1), its background sleep (maybe still a
     # forked sh for a moment) and ps itself
