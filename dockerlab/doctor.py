@@ -8,8 +8,6 @@ can be built), 1 otherwise.
 
 from __future__ import annotations
 
-import os
-import platform
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path

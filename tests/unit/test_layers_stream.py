@@ -11,8 +11,8 @@ from dockerlab.build import BuildResult, StepParser
 from dockerlab.layer_pictures import build_steps_chart, layer_sizes_chart
 from dockerlab.layers import LayerStream, base_layer_count, read_save_stream
 from dockerlab.tarstream import ByteStream, iter_tar, parse_header
-from tests.unit.test_build import FIRST_BUILD
-from tests.unit.test_layers import (
+from tests.unit.test_build_stream import FIRST_BUILD
+from tests.unit.test_layers_archives import (
     HISTORY,
     LAYERS,
     classic_archive,
