@@ -852,6 +852,8 @@ def read_image(client, name: str, base: str | None = None, *,
         raise
     except Exception as error:  # the engine went away mid-stream
         raise translate(error) from None
+    finally:
+        getattr(chunks, "close", lambda: None)()  # an early stop releases the connection now
     try:
         image.image_id = client.api.inspect_image(name)["Id"]
         if base or find_base:
