@@ -106,6 +106,20 @@ def state_machine(path: list[str] | None = None, operations: list[str] | None = 
             axes.text(mx, my, text, ha="center", va="center", fontsize=8,
                       color=HIGHLIGHT if steps else "#555555",
                       bbox={"facecolor": "white", "edgecolor": "none", "pad": 1})
+    drawn = {(source, target) for source, target, _, _ in TRANSITIONS}
+    for (source, target), steps in edges.items():  # a rarer move (rm -f, stop a paused one)
+        if (source, target) in drawn or source not in POSITIONS or target not in POSITIONS:
+            continue
+        axes.add_patch(FancyArrowPatch(POSITIONS[source], POSITIONS[target],
+                                       connectionstyle="arc3,rad=-0.3", arrowstyle="-|>",
+                                       mutation_scale=14, shrinkA=30, shrinkB=30,
+                                       color=HIGHLIGHT, linewidth=2.2, linestyle="--"))
+        names = sorted({operations[n - 1] for n in steps}) if operations else []
+        (x1, y1), (x2, y2) = POSITIONS[source], POSITIONS[target]
+        axes.text((x1 + x2) / 2 - 0.3 * (y2 - y1) * 0.5, (y1 + y2) / 2 + 0.3 * (x2 - x1) * 0.5,
+                  f"{' / '.join(names)}\n(step {', '.join(map(str, steps))})".lstrip("\n"),
+                  ha="center", va="center", fontsize=8, color=HIGHLIGHT,
+                  bbox={"facecolor": "white", "edgecolor": "none", "pad": 1})
     for state, (x, y) in POSITIONS.items():
         on_path = state in visited
         box = FancyBboxPatch((x - 0.62, y - 0.24), 1.24, 0.48, boxstyle="round,pad=0.05",

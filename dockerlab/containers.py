@@ -44,15 +44,16 @@ OPERATIONS = ("create", "start", "pause", "unpause", "stop", "kill", "restart", 
 #: the states the engine reports (``State.Status``), plus ``removed`` for "no longer exists"
 STATES = ("created", "running", "paused", "restarting", "exited", "dead", "removed")
 
-#: the states from which the engine accepts each operation (Docker Engine 20.10 behaviour);
-#: used to advise the learner, never to refuse: the engine decides.
+#: the states from which the engine accepts each operation (checked against Docker Engine
+#: 20.10: stop on a created or exited container is accepted and changes nothing); used to
+#: advise the learner, never to refuse: the engine decides.
 ALLOWED_FROM = {
     "start": ("created", "exited"),
     "pause": ("running",),
     "unpause": ("paused",),
-    "stop": ("running", "restarting", "created", "exited"),
+    "stop": ("running", "paused", "restarting", "created", "exited"),
     "kill": ("running", "paused", "restarting"),
-    "restart": ("created", "running", "exited"),
+    "restart": ("created", "running", "paused", "exited"),
     "remove": ("created", "exited", "dead"),
 }
 

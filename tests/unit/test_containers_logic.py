@@ -122,3 +122,10 @@ def test_dashboard_rendering_shows_state_and_errors():
     error = C.InvalidContainerState("Cannot unpause <it>.", "Pause it first.")
     text = status_text(row, 1, error=error)
     assert "InvalidContainerState" in text and "&lt;it&gt;" in text and "Pause it first." in text
+
+
+def test_a_move_outside_the_usual_diagram_is_still_drawn():
+    figure = P.state_machine(["created", "running", "paused", "exited"],
+                             ["create", "start", "pause", "stop"])
+    highlighted = [t.get_text() for t in figure.axes[0].texts if t.get_color() == P.HIGHLIGHT]
+    assert "stop\n(step 4)" in highlighted
