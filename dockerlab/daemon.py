@@ -26,9 +26,11 @@ from .errors import EngineNotFound, EngineSetupFailed
 
 #: Debian package -> a file that shows it is installed
 SYSTEM_PACKAGES = {
-    "docker.io": "/usr/sbin/dockerd",
-    "busybox-static": "/bin/busybox",
-    "docker-registry": "/usr/bin/docker-registry",
+    "docker.io": "/usr/sbin/dockerd",            # the engine
+    "busybox-static": "/bin/busybox",            # the offline base image
+    "docker-registry": "/usr/bin/docker-registry",  # the local registry (notebook 05)
+    "docker-compose": "/usr/bin/docker-compose",    # another client (notebook 04)
+    "iproute2": "/sbin/ip",                      # a private engine's bridge (notebook 04)
 }
 START_TIMEOUT = 60
 STOP_TIMEOUT = 30
@@ -146,29 +148,39 @@ def start_dockerd(prefix: list[str]) -> int:
                             f"Its log is {log_file()}:\n{_tail(log_file())}")
 
 
+def ensure_system_packages() -> list[str]:
+    """Install the kit's missing system packages when allowed (root or passwordless sudo on
+    Debian/Ubuntu); return what was installed. Elsewhere, ``dockerlab doctor`` names them."""
+    missing = missing_packages()
+    prefix = _privilege_prefix() if missing else None
+    if not missing or prefix is None or not is_debian_like():
+        return []
+    install_packages(missing, prefix)
+    return missing
+
+
 def ensure_engine(install: bool = True) -> EngineStatus:
-    """Use the engine that answers, or install and start one when allowed."""
+    """Use the engine that answers, or start one when allowed; with ``install``, first add
+    the kit's missing system packages (the engine itself among them) where that is allowed."""
+    installed = ensure_system_packages() if install else []
+    done = f"dockerlab installed {', '.join(installed)}; " if installed else ""
     try:
         location = find_engine()
         return EngineStatus(location, False,
-                            f"Docker Engine found at {location.url} ({location.how}).")
+                            f"{done}Docker Engine found at {location.url} ({location.how}).")
     except EngineNotFound as not_found:
         prefix = _privilege_prefix()
         if os.environ.get("DOCKER_HOST") or prefix is None or not is_debian_like():
             raise not_found
-    missing = missing_packages() if install else []
-    if missing:
-        install_packages(missing, prefix)
     if not shutil.which("dockerd") and not Path("/usr/sbin/dockerd").exists():
         raise EngineSetupFailed("dockerd is not installed.",
                                 "Install Debian's docker.io package, then run this again.")
     pid = start_dockerd(prefix)
     _state_file().write_text(json.dumps({"pid": pid, "log": str(log_file()),
                                          "sudo": bool(prefix), "started": time.time()}))
-    installed = f"installed {', '.join(missing)}; " if missing else ""
     return EngineStatus(find_engine(), True,
-                        f"dockerlab {installed}started dockerd (pid {pid}, log "
-                        f"{log_file()}); stop it with `python -m dockerlab engine down`.")
+                        f"{done or 'dockerlab '}started dockerd (pid {pid}, log {log_file()}); "
+                        "stop it with `python -m dockerlab engine down`.")
 
 
 def stop_started_engine() -> str:

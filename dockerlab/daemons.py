@@ -40,7 +40,7 @@ from pathlib import Path
 
 from .certs import CertBundle, make_certificates
 from .daemon import state_dir
-from .engine import EngineLocation
+from .engine import EngineLocation, client_for
 from .errors import (
     ApiVersionRefused,
     DockerLabError,
@@ -180,33 +180,6 @@ def explain_connection(error: BaseException, url: str, *, version=None) -> Docke
         return EngineNotFound(f"{url} is not an address a Docker client understands: {text}",
                               "Use unix:///path/to/docker.sock or tcp://127.0.0.1:PORT.")
     return translate(error, engine=f"The engine at {url}")
-
-
-def _api_client_class():
-    import docker
-
-    class EngineAPIClient(docker.APIClient):
-        """``docker.APIClient`` whose TLS trust is the CA it was given, whatever the environment.
-
-        requests lets ``REQUESTS_CA_BUNDLE`` / ``CURL_CA_BUNDLE`` replace a session's CA
-        bundle on every request, which would make a private engine's throwaway CA
-        unusable on machines that set them; passing ``verify`` per request keeps ours.
-        """
-
-        def request(self, method, url, **kwargs):
-            kwargs.setdefault("verify", self.verify)
-            return super().request(method, url, **kwargs)
-
-    return EngineAPIClient
-
-
-def client_for(url: str, tls=None, *, version: str = "auto", timeout: int = 60):
-    """A ``docker.DockerClient`` (not yet pinged) whose TLS settings are never overridden."""
-    import docker
-
-    client = docker.DockerClient.__new__(docker.DockerClient)
-    client.api = _api_client_class()(base_url=url, tls=tls, version=version, timeout=timeout)
-    return client
 
 
 def connect(url: str, tls=None, *, version: str = "auto", timeout: int = 60):

@@ -116,6 +116,12 @@ def diagnose() -> Report:
             _images_section(report, client)
         finally:
             client.close()
+    from .daemon import missing_packages
+
+    missing = missing_packages()
+    report.add("system packages", "missing: " + ", ".join(missing) + " (`./kit lab` installs "
+               "them as root on Debian/Ubuntu)" if missing else "all the kit's are installed",
+               ok=not missing)
     mode, reason = under_the_hood_mode()
     report.add("under the hood", f"demos run on the {mode} ({reason})")
     from .lab import pulls_allowed_by_environment

@@ -20,6 +20,8 @@ import platform
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import docker
+
 from .errors import EngineNotFound, EnginePermissionDenied, translate
 
 DEFAULT_SOCKET = "/var/run/docker.sock"
@@ -95,10 +97,8 @@ def candidates(environ=None) -> list[Candidate]:
 
 def _ping(candidate: Candidate) -> None:
     """Raise if no engine answers at this candidate."""
-    import docker
-
-    client = docker.APIClient(base_url=candidate.url, tls=candidate.tls,
-                              version="auto", timeout=PING_TIMEOUT)
+    client = EngineAPIClient(base_url=candidate.url, tls=candidate.tls, version="auto",
+                             timeout=PING_TIMEOUT)
     try:
         client.ping()
     finally:
@@ -138,14 +138,32 @@ def find_engine(environ=None) -> EngineLocation:
     raise engine_not_found(tried_candidates, tried)
 
 
+class EngineAPIClient(docker.APIClient):
+    """``docker.APIClient`` whose TLS trust is the CA it was given, whatever the environment.
+
+    requests lets ``REQUESTS_CA_BUNDLE`` / ``CURL_CA_BUNDLE`` replace a session's CA bundle on
+    every request, which would make an engine's own CA (a private engine's throwaway one, a
+    remote engine's) unusable on machines that set them; passing ``verify`` per request
+    keeps ours.
+    """
+
+    def request(self, method, url, **kwargs):
+        kwargs.setdefault("verify", self.verify)
+        return super().request(method, url, **kwargs)
+
+
+def client_for(url: str, tls=None, *, version: str = "auto", timeout: int = API_TIMEOUT):
+    """A ``docker.DockerClient`` (not yet pinged) on an :class:`EngineAPIClient`."""
+    client = docker.DockerClient.__new__(docker.DockerClient)
+    client.api = EngineAPIClient(base_url=url, tls=tls, version=version, timeout=timeout)
+    return client
+
+
 def connect(location: EngineLocation | None = None, timeout: int = API_TIMEOUT):
     """A docker-py client for the engine at ``location`` (found when not given)."""
-    import docker
-
     location = location or find_engine()
     try:
-        return docker.DockerClient(base_url=location.url, tls=location.tls,
-                                   version="auto", timeout=timeout)
+        return client_for(location.url, location.tls, timeout=timeout)
     except Exception as error:
         raise translate(error, engine=f"The engine at {location.url}") from None
 

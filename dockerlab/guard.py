@@ -25,6 +25,7 @@ import docker
 import docker.errors
 
 from . import labels as kit_labels
+from .engine import EngineAPIClient
 from .errors import ImageMissing, PullNotAllowed
 from .references import is_public, parse_reference, suggest
 
@@ -97,7 +98,7 @@ def loopback_ports(host_config: dict | None) -> dict | None:
     return host_config
 
 
-class GuardedAPIClient(docker.APIClient):
+class GuardedAPIClient(EngineAPIClient):
     """``docker.APIClient`` with the kit's guard on create, build, commit and pull."""
 
     def __init__(self, policy: Policy, **kwargs):
