@@ -78,9 +78,15 @@ def build_steps_chart(result, width: float = 9.0) -> Figure:
               color=[CACHED_COLOUR if step.cached else RAN_COLOUR for step in steps])
     axes.set_yticks(positions, [f"{step.number}: {_label(step.instruction)}" for step in steps],
                     fontsize=8)
+    for position, step in zip(positions, steps, strict=True):
+        axes.text(step.duration or 0, position,
+                  f" {'cache hit' if step.cached else 'ran'}, {step.duration or 0:.2f} s",
+                  va="center", fontsize=8)
+    longest = max([step.duration or 0 for step in steps] + [0.01])
+    axes.set_xlim(0, longest * 1.35)
     axes.invert_yaxis()
     axes.set_xlabel("seconds")
-    axes.set_title(f"{result.cached_count} steps from the cache (green), "
-                   f"{result.ran_count} ran (orange)", fontsize=10)
+    axes.set_title(f"steps from the cache (green): {result.cached_count}; "
+                   f"steps that ran (orange): {result.ran_count}", fontsize=10)
     figure.tight_layout()
     return figure
