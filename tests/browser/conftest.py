@@ -1,0 +1,238 @@
+"""Fixtures for the browser tests: JupyterLab started like ``dockerlab lab``, headless Chromium.
+
+- ``jupyterlab_server``: :func:`dockerlab.launcher.running_lab` on a temporary copy of
+  ``notebooks/`` (JupyterLab autosaves: the committed notebooks must not change), with a
+  session prefix so every Docker object the notebooks make is known to be ours;
+- ``browser``: Debian's Chromium driven by Playwright through ``executable_path`` (no browser
+  download), a fresh temporary profile, and no request allowed off this machine;
+- ``open_notebook(path)``: a :class:`labpage.NotebookPage` on a new tab; its kernels are shut
+  down after the test.
+
+Everything is stopped in ``finally`` blocks: the browser, the server and its kernels, and
+the Docker objects of our sessions (even when a test fails half-way through a notebook).
+Screenshots land in ``artifacts/screenshots/`` (ignored by git).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+import shutil
+import sys
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import nbformat
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from chromium_setup import find_or_install_chromium  # noqa: E402
+from labpage import NotebookPage  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[2]
+NOTEBOOKS = ROOT / "notebooks"
+SCREENSHOTS = ROOT / "artifacts" / "screenshots"
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                  "--no-first-run", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-proxy-server",
+                  # names other than loopback's do not resolve: nothing leaves the machine
+                  "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1"]
+VIEWPORT = {"width": 1280, "height": 900}
+LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1"}
+
+
+def pytest_collection_modifyitems(config, items):
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(item.fspath).parents:
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if report.when == "call" and report.failed:
+        item.failed_call = True
+    return report
+
+
+# --- the browser --------------------------------------------------------------------------
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    path, reason = find_or_install_chromium()
+    if path is None:
+        pytest.skip(f"browser tests skipped: {reason}")
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        pytest.skip("browser tests skipped: the `playwright` package is not installed "
+                    "(pip install -e '.[test]')")
+    return path
+
+
+@pytest.fixture(scope="session")
+def off_machine_requests() -> list[str]:
+    """URLs the pages tried to reach outside loopback (they cannot resolve: see the flags)."""
+    return []
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path, tmp_path_factory, off_machine_requests):
+    from playwright.sync_api import sync_playwright
+
+    profile = tmp_path_factory.mktemp("chromium-profile")
+
+    def note_off_machine(request):  # listening only: routing every request slows JupyterLab
+        if urlsplit(request.url).hostname not in LOOPBACK_HOSTS | {None}:
+            off_machine_requests.append(request.url)
+
+    with sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            str(profile), executable_path=chromium_path, headless=True, args=CHROMIUM_FLAGS,
+            viewport=VIEWPORT, device_scale_factor=1)
+        try:
+            context.set_default_timeout(30_000)
+            context.on("request", note_off_machine)
+            yield context
+        finally:
+            context.close()
+
+
+# --- JupyterLab -----------------------------------------------------------------------------
+@pytest.fixture(scope="session")
+def session_prefix() -> str:
+    """Prefix of every kit session opened by a notebook in our browser (to find and clean)."""
+    from dockerlab.labels import SESSION_PREFIX_ENV
+
+    return os.environ.get(SESSION_PREFIX_ENV, "") + f"browser-{secrets.token_hex(2)}-"
+
+
+@pytest.fixture(scope="session")
+def notebook_dir(tmp_path_factory) -> Path:
+    """A copy of notebooks/ plus the harness's own probe notebooks."""
+    copy = tmp_path_factory.mktemp("lab") / "notebooks"
+    if NOTEBOOKS.is_dir():
+        shutil.copytree(NOTEBOOKS, copy, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    else:
+        copy.mkdir()
+    for name, cells in PROBES.items():
+        write_notebook(copy / name, cells)
+    return copy
+
+
+@pytest.fixture(scope="session")
+def jupyterlab_server(notebook_dir, session_prefix, tmp_path_factory, chromium_path):
+    from dockerlab.labels import SESSION_PREFIX_ENV
+    from dockerlab.launcher import running_lab
+
+    log = tmp_path_factory.mktemp("lab-log") / "jupyterlab.log"
+    try:
+        with running_lab(notebook_dir, env={SESSION_PREFIX_ENV: session_prefix},
+                         log=log) as server:
+            yield server
+    finally:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        if log.exists():
+            shutil.copy(log, SCREENSHOTS.parent / "jupyterlab.log")
+        clean_our_sessions(session_prefix)
+
+
+@pytest.fixture
+def open_notebook(browser, jupyterlab_server, request):
+    """``open_notebook("00_welcome.ipynb")`` -> NotebookPage; pages and kernels closed after."""
+    pages = []
+
+    def opener(path: str) -> NotebookPage:
+        page = browser.new_page()
+        pages.append(page)
+        return NotebookPage(page, jupyterlab_server, path, SCREENSHOTS).open()
+
+    try:
+        yield opener
+    finally:
+        failed = getattr(request.node, "failed_call", False)
+        for number, page in enumerate(pages):
+            if failed:  # what the learner would have seen when it failed
+                with contextlib.suppress(Exception):
+                    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+                    page.screenshot(path=str(SCREENSHOTS / f"FAILED--{request.node.name}-{number}.png"))
+            page.close(run_before_unload=False)
+        jupyterlab_server.shutdown_kernels()
+
+
+# --- Docker objects of our sessions ----------------------------------------------------------
+def our_sessions(client, prefix: str) -> set[str]:
+    """Sessions (by label) whose id starts with ``prefix``: only the ones we started.
+
+    Raw listings, one request per kind: objects other helpers remove meanwhile do not matter.
+    """
+    from dockerlab import labels
+
+    api = client.api
+    listed = (api.containers(all=True) + api.images(all=True) + api.networks()
+              + (api.volumes().get("Volumes") or []))
+    sessions = {(item.get("Labels") or {}).get(labels.SESSION, "") for item in listed}
+    return {session for session in sessions if session.startswith(prefix)}
+
+
+def clean_our_sessions(prefix: str) -> None:
+    from dockerlab.cleanup import clean_session
+    from dockerlab.engine import connect
+    from dockerlab.errors import DockerLabError
+
+    try:
+        client = connect()
+    except DockerLabError:
+        return  # no engine: no notebook could have created anything
+    try:
+        for session in our_sessions(client, prefix):
+            report = clean_session(client, session)
+            print(f"browser tests: cleaned session {session}: {report}")
+    finally:
+        client.close()
+
+
+# --- the probe notebooks ---------------------------------------------------------------------
+def write_notebook(path: Path, cells: list) -> None:
+    """A notebook from a list of sources; a (source, tags) pair tags the cell."""
+    notebook = nbformat.v4.new_notebook()
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                       "language": "python"}
+    for cell in cells:
+        source, tags = cell if isinstance(cell, tuple) else (cell, [])
+        if source.startswith("#") and "\n" not in source:
+            notebook.cells.append(nbformat.v4.new_markdown_cell(source))
+        else:
+            notebook.cells.append(nbformat.v4.new_code_cell(source, metadata={"tags": tags}))
+    nbformat.write(notebook, path)
+
+
+PROBES = {
+    # A widget that answers a click, and a plot: what every kit notebook relies on.
+    "_probe_widgets.ipynb": [
+        "# A widget and a plot",
+        "import ipywidgets as widgets\n"
+        "button = widgets.Button(description='Press me')\n"
+        "label = widgets.Label('not pressed')\n"
+        "button.on_click(lambda _: setattr(label, 'value', 'pressed'))\n"
+        "widgets.VBox([button, label])",
+        "import matplotlib.pyplot as plt\n"
+        "fig, ax = plt.subplots(figsize=(3, 2))\n"
+        "ax.plot([1, 2, 3], [1, 4, 9]);",
+        "print('all cells ran')",
+    ],
+    # Every kind of failure the harness must see (proves its checks can fail).
+    "_probe_failures.ipynb": [
+        "import dockerlab\n"
+        "from dockerlab.errors import ImageMissing",
+        ("1 / 0", ["raises-exception"]),  # allowed: JupyterLab runs on past a tagged cell
+        "from IPython.display import display\n"
+        "display({'application/vnd.jupyter.widget-view+json': {'model_id': 'f00d',"
+        " 'version_major': 2, 'version_minor': 0}, 'text/plain': 'a lost widget'}, raw=True)",
+        "raise ImageMissing('The image probe/none:1 is not in the local store.',"
+        " 'Build it first.')",
+        "print('never reached')",
+    ],
+}
