@@ -82,7 +82,7 @@ from typing import NamedTuple
 from .errors import DockerLabError, ImageError, translate
 from .tarstream import ByteStream, Member, iter_tar
 
-#: tarfile buffer: large enough that nested streams copy little
+#: bytes asked of the engine (and of a file) at a time
 BUFSIZE = 1 << 20
 WHITEOUT_PREFIX = ".wh."
 OPAQUE = ".wh..wh..opq"
@@ -938,11 +938,6 @@ class LayerStream:
 def iter_layer_tars(client, name: str) -> Iterator[LayerTar]:
     """Yield each layer of ``name`` as a streaming tar, in archive order (see module doc)."""
     yield from LayerStream(client, name)
-
-
-def layer_members(layer: Layer) -> list[FileEntry]:
-    """A layer's file headers sorted by path (what ``tar -tvf layer.tar`` would list)."""
-    return sorted(layer.entries, key=lambda entry: entry.path)
 
 
 def file_tree(image: ImageLayers, layer_number: int | None = None, limit: int = 400) -> str:

@@ -17,6 +17,7 @@ from dockerlab.layers import (
     instruction_of,
     match_history,
     read_save_stream,
+    read_tarball,
 )
 
 # --- building tarballs in memory ---------------------------------------------------------------
@@ -365,3 +366,10 @@ def test_manifest_naming_a_missing_layer():
             dst.addfile(member, src.extractfile(member) if member.isfile() else None)
     with pytest.raises(ImageError, match="not in the archive"):
         read(out.getvalue())
+
+
+def test_read_tarball_from_a_file(tmp_path):
+    path = tmp_path / "image.tar"
+    path.write_bytes(oci_archive(LAYERS, config_for(LAYERS, HISTORY), docker_manifest=True))
+    image = read_tarball(path, "demo:1")
+    assert image.layout == "oci" and len(image.layers) == 4 and image.name == "demo:1"
