@@ -44,7 +44,8 @@ _RESULT = re.compile(r"^ ---> (?P<image>[0-9a-f]{12,64})\s*$")
 _REMOVING = re.compile(r"^Removing intermediate container [0-9a-f]+\s*$")
 _DONE = re.compile(r"^Successfully (built|tagged) ")
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
-KIT_LABEL = re.compile(r"^LABEL io\.dockerlab\.", re.I)
+#: the labels the kit adds to every build (see :mod:`dockerlab.labels`)
+KIT_LABEL = re.compile(r"^LABEL io\.dockerlab\.(kit|session|notebook|base|base-version)=", re.I)
 
 
 @dataclass
@@ -137,8 +138,9 @@ class StepParser:
     :meth:`feed`; it returns the step the item changed (or None).
     """
 
-    def __init__(self, clock: Callable[[], float] = time.monotonic):
+    def __init__(self, clock: Callable[[], float] = time.monotonic, kit_steps: int = 0):
         self.clock = clock
+        self.kit_steps = kit_steps  # LABEL steps the kit appends: left out of "Step N/M"
         self.steps: list[BuildStep] = []
         self.log: list[str] = []
         self.image_id = ""
@@ -176,7 +178,8 @@ class StepParser:
         if match := _STEP.match(line):
             if step is not None and not step.done:
                 self._finish(step)
-            self.steps.append(BuildStep(int(match["n"]), int(match["total"]),
+            total = max(int(match["total"]) - self.kit_steps, 1)
+            self.steps.append(BuildStep(int(match["n"]), total,
                                         match["instruction"].strip(), started=self.clock()))
             return self.current
         if step is None or step.done:
@@ -252,7 +255,7 @@ def build(lab_or_client, dockerfile: str, files: dict[str, str | bytes] | None =
     or the Dockerfile is wrong; nothing from the failed build is left in the engine.
     """
     client = _client(lab_or_client)
-    parser = StepParser()
+    parser = StepParser(kit_steps=kit_step_count(client))
     sizer = _Sizer(client.api)
     try:
         stream = client.api.build(fileobj=make_context(dockerfile, files), custom_context=True,
@@ -277,6 +280,12 @@ def build(lab_or_client, dockerfile: str, files: dict[str, str | bytes] | None =
         raise failed_step_error(parser)
     return BuildResult(parser.image_id or (parser.current.image_id if parser.current else ""),
                        tag, parser.steps, parser.log)
+
+
+def kit_step_count(client) -> int:
+    """How many ``LABEL`` steps the kit's guard appends to a build (0 for a plain client)."""
+    policy = getattr(client, "policy", None) or getattr(client.api, "policy", None)
+    return len(getattr(policy, "labels", None) or {})
 
 
 def _build_error(error: Exception) -> DockerLabError:

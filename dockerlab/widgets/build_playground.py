@@ -100,8 +100,8 @@ class BuildPlayground(widgets.VBox):
     # --- live updates -------------------------------------------------------------------
     def _on_step(self, step: BuildStep, steps: list[BuildStep]) -> None:
         learner = [s for s in steps if not s.kit]
-        total = step.total - len(getattr(self.lab, "labels", {}))  # the kit's LABEL steps
-        if total > 0 and not step.kit:
+        total = step.total  # the kit's own LABEL steps are not counted
+        if not step.kit:
             self.progress.max = max(total, 1)
             self.progress.value = sum(1 for s in learner if s.done)
             self.progress.description = f"{self.progress.value}/{total}"

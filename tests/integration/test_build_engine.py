@@ -69,7 +69,7 @@ def test_failing_step_reports_step_output_and_message_and_leaves_nothing(lab):
     with pytest.raises(BuildFailed) as caught:
         build(lab, dockerfile, network_mode="none")
     error = caught.value
-    assert error.message.startswith(f"Step 3/6 `RUN echo {marker} said this; exit 3` failed.")
+    assert error.message.startswith(f"Step 3/3 `RUN echo {marker} said this; exit 3` failed.")
     assert f"{marker} said this" in error.output and "non-zero code: 3" in error.message
     assert _containers_with(lab, marker) == []
     assert _new_images_with(lab, marker, before) == []

@@ -160,3 +160,26 @@ def test_syntax_error_is_a_build_failed_paragraph():
                                                "instruction: FORM")
     with pytest.raises(BuildFailed, match="syntax error.*line 2: unknown instruction: FORM"):
         build(FakeClient(FakeAPI(error=error)), "FROM x\nFORM y\n")
+
+
+def test_totals_leave_out_the_kits_label_steps_and_only_the_kits_labels_are_its_own():
+    parser = StepParser(clock=lambda: 0.0, kit_steps=3)
+    for item in FIRST_BUILD:
+        parser.feed(item)
+    assert {step.total for step in parser.steps} == {3}
+    parser.feed({"stream": "Step 7/9 : LABEL io.dockerlab.mine=yes\n"})
+    assert not parser.steps[-1].kit  # a learner's own label under the same prefix
+
+
+def test_kit_step_count_reads_the_guards_labels():
+    from dockerlab.build import kit_step_count
+
+    class Policy:
+        labels = {"a": "1", "b": "2", "c": "3"}
+
+    class Guarded:
+        policy = Policy()
+        api = None
+
+    assert kit_step_count(Guarded()) == 3
+    assert kit_step_count(FakeClient(FakeAPI())) == 0
