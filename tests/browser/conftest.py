@@ -177,6 +177,21 @@ def our_sessions(client, prefix: str) -> set[str]:
     return {session for session in sessions if session.startswith(prefix)}
 
 
+@pytest.fixture
+def sessions_left(session_prefix):
+    """``sessions_left()`` -> the sessions of ours that still own objects in the engine."""
+    def left() -> set[str]:
+        from dockerlab.engine import connect
+
+        client = connect()
+        try:
+            return our_sessions(client, session_prefix)
+        finally:
+            client.close()
+
+    return left
+
+
 def clean_our_sessions(prefix: str) -> None:
     from dockerlab.cleanup import clean_session
     from dockerlab.engine import connect

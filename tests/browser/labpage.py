@@ -181,17 +181,37 @@ class NotebookPage:
         """
         self.decline_news()
         self.clear_outputs()
-        self.menu("Run", "Run All Cells")
+        return self.run("Run All Cells", timeout=timeout)
+
+    def select(self, index: int) -> None:
+        """Select a cell by clicking its prompt (command mode), as a learner does."""
+        self.cell(index).locator(".jp-InputPrompt").click()
+
+    def run(self, item: str, last: int | None = None,
+            timeout: float = RUN_ALL_TIMEOUT) -> list[Cell]:
+        """Choose ``Run > item`` and wait until the cells it started are done.
+
+        ``last`` is the index of the last cell it runs (the notebook's last code cell unless
+        given); the wait ends when that cell has a new execution count, or when nothing runs
+        any more (a failing cell stops the run).
+        """
+        if last is None:
+            last = max(c.index for c in self.cells() if c.kind == "code" and c.source.strip())
+        before = self.cell(last).locator(".jp-InputArea-prompt").inner_text()
+        self.menu("Run", item)
+        self.page.wait_for_function(  # the run has begun
+            """([last, before]) => {
+                 const prompts = Array.from(document.querySelectorAll(
+                     '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook-cell'))
+                     .map(cell => (cell.querySelector('.jp-InputArea-prompt') || {}).textContent);
+                 return prompts.some(p => p && p.includes('*')) || prompts[last] !== before;
+               }""", arg=[last, before], timeout=30_000)
         self.wait_until_done(timeout)
         return self.cells()
 
     def wait_until_done(self, timeout: float = RUN_ALL_TIMEOUT) -> None:
-        """Wait until the run began, then until no prompt shows ``[*]`` and the kernel is
-        idle, twice in a row."""
+        """Wait until no prompt shows ``[*]`` and the kernel is idle, twice in a row."""
         deadline = time.monotonic() + timeout
-        self.page.wait_for_function(  # the run has begun: a prompt shows [*] or a number
-            "() => Array.from(document.querySelectorAll('.jp-InputArea-prompt'))"
-            ".some(p => /\\[(\\*|\\d+)\\]/.test(p.textContent))", timeout=30_000)
         quiet = 0
         while quiet < 2:
             if time.monotonic() > deadline:

@@ -1,0 +1,67 @@
+"""Every kit notebook as a learner meets it in JupyterLab: opened, run, looked at.
+
+Fast notebooks are cleared and run with Run All Cells; every code cell must then show an
+execution count (Run All stops at a failing cell), no cell may show an error unless it is
+tagged ``raises-exception`` (a cell that fails on purpose, to show an error), and every
+widget must be drawn. The notebooks with the big widgets (01, 02, 03) are run in full by
+test_widgets.py, around the learner's clicks. The slow ones are opened and looked at only
+(their committed outputs must show no unexpected error); nbval runs them for real.
+
+Notebooks end with ``lab.cleanup()``: after a run, none of their sessions' objects remain.
+A screenshot of each notebook lands in artifacts/screenshots/.
+"""
+
+from pathlib import Path
+
+import pytest
+from labpage import tagged_cells
+
+NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
+
+#: run with Run All Cells here (each takes seconds in a kernel)
+RUN_ALL = ("00_welcome.ipynb", "04_daemon_and_api.ipynb", "05_registries.ipynb")
+#: run in full by test_widgets.py, around a widget's clicks
+RUN_BY_WIDGET_TESTS = ("01_images_and_layers.ipynb", "02_dockerfile_and_build_cache.ipynb",
+                       "03_containers.ipynb")
+
+NOTEBOOK_FILES = sorted(path.name for path in NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+OPEN_ONLY = [name for name in NOTEBOOK_FILES if name not in RUN_ALL + RUN_BY_WIDGET_TESTS]
+
+
+@pytest.mark.engine
+@pytest.mark.parametrize("name", [n for n in RUN_ALL if n in NOTEBOOK_FILES])
+def test_run_all_cells_shows_no_error_and_draws_every_widget(
+        name, open_notebook, notebook_dir, sessions_left, off_machine_requests):
+    notebook = open_notebook(name)
+    cells = notebook.run_all()
+    notebook.screenshot("top")
+
+    allowed = tagged_cells(notebook_dir / name, "raises-exception")
+    assert notebook.problems(cells, allowed) == []
+    assert notebook.widget_problems(cells) == []
+    for index, widget in enumerate(notebook.widget_outputs().all()):
+        widget.scroll_into_view_if_needed()
+        assert widget.is_visible()
+        notebook.screenshot(f"widget-{index}", widget)
+    assert sessions_left() == set(), "the notebook's lab.cleanup() left objects"
+    assert off_machine_requests == []
+
+
+@pytest.mark.parametrize("name", OPEN_ONLY)
+def test_a_slow_notebook_opens_with_its_outputs_and_no_unexpected_error(
+        name, open_notebook, notebook_dir):
+    notebook = open_notebook(name)
+    cells = notebook.cells()
+    notebook.screenshot("top")
+
+    allowed = tagged_cells(notebook_dir / name, "raises-exception")
+    code = [cell for cell in cells if cell.kind == "code" and cell.source.strip()]
+    assert len(cells) == len(tagged_cells_all(notebook_dir / name))
+    assert [c.index for c in code if c.execution_count is None] == [], "committed unexecuted"
+    assert notebook.problems(cells, allowed) == []
+
+
+def tagged_cells_all(path: Path) -> list:
+    import json
+
+    return json.loads(path.read_text())["cells"]
