@@ -13,7 +13,6 @@ port published on the host (on 127.0.0.1 only: the kit's guard binds there by de
 
 from __future__ import annotations
 
-import socket
 import time
 import urllib.error
 import urllib.request
@@ -21,6 +20,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from .errors import DockerLabError
+from .host import free_port
 from .networks import OFFLINE_DNS, OFFLINE_DNS_OPTIONS, create_network, start, unique_name
 
 LOOPBACK = "127.0.0.1"
@@ -29,11 +29,6 @@ WEB_ROOT = "/var/www"
 HTTPD = f"httpd -f -v -p 80 -h {WEB_ROOT}"
 
 
-def free_port() -> int:
-    """A TCP port free on 127.0.0.1 right now, chosen by the kernel (``bind`` to port 0)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind((LOOPBACK, 0))
-        return probe.getsockname()[1]
 
 
 #: an opener that ignores http_proxy & co.: loopback traffic must never go through a proxy

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from .engine import EngineLocation, find_engine
 from .errors import EngineNotFound, EngineSetupFailed
+from .host import is_dockerd
 
 #: Debian package -> a file that shows it is installed
 SYSTEM_PACKAGES = {
@@ -105,14 +106,9 @@ def _read_state() -> dict | None:
         state = json.loads(_state_file().read_text())
     except (OSError, ValueError):
         return None
-    return state if _is_dockerd(state.get("pid", -1)) else None
+    return state if is_dockerd(state.get("pid", -1)) else None
 
 
-def _is_dockerd(pid: int) -> bool:
-    try:
-        return "dockerd" in Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
-    except OSError:
-        return False
 
 
 def _tail(path: Path, lines: int = 15) -> str:
@@ -195,9 +191,9 @@ def stop_started_engine() -> str:
     else:
         os.kill(pid, signal.SIGTERM)
     deadline = time.monotonic() + STOP_TIMEOUT
-    while _is_dockerd(pid) and time.monotonic() < deadline:
+    while is_dockerd(pid) and time.monotonic() < deadline:
         time.sleep(0.3)
-    if _is_dockerd(pid):
+    if is_dockerd(pid):
         os.kill(pid, signal.SIGKILL)
         return f"dockerd (pid {pid}) did not stop within {STOP_TIMEOUT} s and was killed."
     return f"Stopped the dockerd that dockerlab started (pid {pid})."

@@ -32,7 +32,6 @@ import re
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import time
 from dataclasses import dataclass, field
@@ -51,6 +50,7 @@ from .errors import (
     NeedsRoot,
     translate,
 )
+from .host import free_port, is_dockerd
 
 START_TIMEOUT = 60
 STOP_TIMEOUT = 30
@@ -218,11 +218,6 @@ def availability() -> str | None:
     return None
 
 
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 nobody listens on right now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 BRIDGE_NET = "10.199"
@@ -262,11 +257,6 @@ def delete_bridge(name: str) -> None:
         _ip("link", "delete", name)
 
 
-def _is_dockerd(pid: int) -> bool:
-    try:
-        return "dockerd" in Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
-    except OSError:
-        return False
 
 
 def _children(pid: int) -> list[tuple[int, str]]:
@@ -356,7 +346,7 @@ class PrivateEngine:
             pid = int(self.pidfile.read_text().strip())
         except (OSError, ValueError):
             return None
-        return pid if _is_dockerd(pid) else None
+        return pid if is_dockerd(pid) else None
 
     @property
     def running(self) -> bool:
@@ -430,11 +420,11 @@ class PrivateEngine:
             return f"The private engine {self.name} is not running."
         os.kill(pid, signal.SIGTERM)
         deadline = time.monotonic() + timeout
-        while _is_dockerd(pid) and time.monotonic() < deadline:
+        while is_dockerd(pid) and time.monotonic() < deadline:
             if self.process is not None and self.process.pid == pid:
                 self.process.poll()  # reap it, so it does not linger as a zombie
             time.sleep(0.2)
-        if _is_dockerd(pid):
+        if is_dockerd(pid):
             os.kill(pid, signal.SIGKILL)
         if self.process is not None:
             try:

@@ -30,7 +30,6 @@ import os
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import tempfile
 import time
@@ -39,6 +38,7 @@ from pathlib import Path
 import docker.errors
 
 from .errors import RegistryStartFailed
+from .host import free_port, pid_alive
 from .references import parse_reference
 from .registry_api import RegistryAPI
 from .registry_transfer import TransferReport, login, pull, push  # noqa: F401 (re-exported)
@@ -56,11 +56,6 @@ _RUNNING: list[LocalRegistry] = []
 
 
 # --- pure helpers ------------------------------------------------------------------------
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 nobody listens on right now (the kernel picks it)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def find_binary() -> str | None:
@@ -137,14 +132,6 @@ def with_parent_death_signal(command: list[str]) -> tuple[list[str], object]:
     return command, _die_with_parent
 
 
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def sweep_stale(root: str | None = None) -> list[str]:
@@ -155,7 +142,7 @@ def sweep_stale(root: str | None = None) -> list[str]:
             owner = int((workdir / "owner.pid").read_text())
         except (OSError, ValueError):
             continue
-        if _pid_alive(owner):
+        if pid_alive(owner):
             continue
         _kill_recorded_process(workdir)
         shutil.rmtree(workdir, ignore_errors=True)

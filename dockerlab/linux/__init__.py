@@ -26,6 +26,7 @@ import re
 import sys
 from pathlib import Path
 
+from ..host import pid_alive
 from . import syscalls
 
 MODE_ENV = "DOCKERLAB_DEMO_MODE"
@@ -102,14 +103,6 @@ def box_for(lab=None, mode: str | None = None):
     return existing
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 _LEFTOVER = re.compile(r"^dockerlab-linux-(?:[a-z]+-)?(\d+)-")
@@ -136,7 +129,7 @@ def clean_leftovers(tmp: str = "/tmp", cgroup_root: str = "/sys/fs/cgroup") -> l
     removed = []
     for path in sorted(Path(tmp).glob("dockerlab-linux-*")):
         pid = _creator(path.name) if path.is_dir() else None
-        if pid is not None and not _alive(pid):
+        if pid is not None and not pid_alive(pid):
             shutil.rmtree(path, ignore_errors=True)
             removed.append(str(path))
     if not Path(cgroup_root).is_dir():
@@ -147,7 +140,7 @@ def clean_leftovers(tmp: str = "/tmp", cgroup_root: str = "/sys/fs/cgroup") -> l
     for directory, subdirectories, _ in os.walk(cgroup_root):
         for name in subdirectories:
             pid = _creator(name)
-            if pid is not None and not _alive(pid):
+            if pid is not None and not pid_alive(pid):
                 box = box or HostBox()
                 path = os.path.join(directory, name)
                 if box.run(REMOVE_SCRIPT.format(path=path)).exit_code == 0:
