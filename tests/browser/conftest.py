@@ -23,13 +23,13 @@ import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import nbformat
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
 from chromium_setup import find_or_install_chromium  # noqa: E402
 from labpage import NotebookPage  # noqa: E402
+from probes import PROBE_DIR, PROBES, write_notebook  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = ROOT / "notebooks"
@@ -117,8 +117,9 @@ def notebook_dir(tmp_path_factory) -> Path:
         shutil.copytree(NOTEBOOKS, copy, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
     else:
         copy.mkdir()
+    (copy / PROBE_DIR).mkdir()
     for name, cells in PROBES.items():
-        write_notebook(copy / name, cells)
+        write_notebook(copy / PROBE_DIR / name, cells)
     return copy
 
 
@@ -127,16 +128,28 @@ def jupyterlab_server(notebook_dir, session_prefix, tmp_path_factory, chromium_p
     from dockerlab.labels import SESSION_PREFIX_ENV
     from dockerlab.launcher import running_lab
 
-    log = tmp_path_factory.mktemp("lab-log") / "jupyterlab.log"
+    state = tmp_path_factory.mktemp("lab-state")
+    log = state / "jupyterlab.log"
     try:
-        with running_lab(notebook_dir, env={SESSION_PREFIX_ENV: session_prefix},
-                         log=log) as server:
+        with running_lab(notebook_dir, env={SESSION_PREFIX_ENV: session_prefix}, log=log,
+                         extra_args=lab_state_arguments(state)) as server:
             yield server
     finally:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         if log.exists():
             shutil.copy(log, SCREENSHOTS.parent / "jupyterlab.log")
         clean_our_sessions(session_prefix)
+
+
+def lab_state_arguments(folder: Path) -> tuple[str, ...]:
+    """Settings and workspaces of our own, so the tests neither read nor write ~/.jupyter;
+    JupyterLab's news question is answered "no" in advance (it would cover widgets)."""
+    settings = folder / "user-settings"
+    notification = settings / "@jupyterlab" / "apputils-extension"
+    notification.mkdir(parents=True)
+    (notification / "notification.jupyterlab-settings").write_text('{"fetchNews": "false"}')
+    return (f"--LabApp.user_settings_dir={settings}",
+            f"--LabApp.workspaces_dir={folder / 'workspaces'}")
 
 
 @pytest.fixture
@@ -207,47 +220,3 @@ def clean_our_sessions(prefix: str) -> None:
             print(f"browser tests: cleaned session {session}: {report}")
     finally:
         client.close()
-
-
-# --- the probe notebooks ---------------------------------------------------------------------
-def write_notebook(path: Path, cells: list) -> None:
-    """A notebook from a list of sources; a (source, tags) pair tags the cell."""
-    notebook = nbformat.v4.new_notebook()
-    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                       "language": "python"}
-    for cell in cells:
-        source, tags = cell if isinstance(cell, tuple) else (cell, [])
-        if source.startswith("#") and "\n" not in source:
-            notebook.cells.append(nbformat.v4.new_markdown_cell(source))
-        else:
-            notebook.cells.append(nbformat.v4.new_code_cell(source, metadata={"tags": tags}))
-    nbformat.write(notebook, path)
-
-
-PROBES = {
-    # A widget that answers a click, and a plot: what every kit notebook relies on.
-    "_probe_widgets.ipynb": [
-        "# A widget and a plot",
-        "import ipywidgets as widgets\n"
-        "button = widgets.Button(description='Press me')\n"
-        "label = widgets.Label('not pressed')\n"
-        "button.on_click(lambda _: setattr(label, 'value', 'pressed'))\n"
-        "widgets.VBox([button, label])",
-        "import matplotlib.pyplot as plt\n"
-        "fig, ax = plt.subplots(figsize=(3, 2))\n"
-        "ax.plot([1, 2, 3], [1, 4, 9]);",
-        "print('all cells ran')",
-    ],
-    # Every kind of failure the harness must see (proves its checks can fail).
-    "_probe_failures.ipynb": [
-        "import dockerlab\n"
-        "from dockerlab.errors import ImageMissing",
-        ("1 / 0", ["raises-exception"]),  # allowed: JupyterLab runs on past a tagged cell
-        "from IPython.display import display\n"
-        "display({'application/vnd.jupyter.widget-view+json': {'model_id': 'f00d',"
-        " 'version_major': 2, 'version_minor': 0}, 'text/plain': 'a lost widget'}, raw=True)",
-        "raise ImageMissing('The image probe/none:1 is not in the local store.',"
-        " 'Build it first.')",
-        "print('never reached')",
-    ],
-}

@@ -119,8 +119,19 @@ class NotebookPage:
         self.page.wait_for_selector(".jp-NotebookPanel .jp-Notebook .jp-Notebook-cell",
                                     timeout=timeout * 1000)
         self.wait_for_idle_kernel(timeout)
+        self.wait_for_all_cells(timeout)
         self.decline_news()
         return self
+
+    def wait_for_all_cells(self, timeout: float = 90) -> None:
+        """JupyterLab attaches a long notebook's cells a few at a time: wait for all."""
+        from urllib.parse import quote
+
+        count = len(self.server.api("GET", f"contents/{quote(self.path)}")["content"]["cells"])
+        self.page.wait_for_function(
+            "n => document.querySelectorAll("
+            "'.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook .jp-Notebook-cell').length >= n",
+            arg=count, timeout=timeout * 1000)
 
     def kernel_state(self) -> str | None:
         """The execution state of this notebook's kernel, as the server reports it."""
@@ -156,10 +167,8 @@ class NotebookPage:
     def decline_news(self) -> None:
         """Answer "No" to JupyterLab's news question, as a learner would (it hides buttons)."""
         toast = self.page.locator(".Toastify__toast", has_text="Jupyter news")
-        try:
-            toast.get_by_role("button", name="No", exact=True).click(timeout=5000)
-        except Exception:  # noqa: BLE001 - no question asked this time: nothing to answer
-            pass
+        if toast.count():  # the tests' settings answer it in advance; a learner's may not
+            toast.get_by_role("button", name="No", exact=True).click()
 
     # --- menus ----------------------------------------------------------------------------
     def menu(self, top: str, item: str) -> None:
@@ -269,6 +278,12 @@ class NotebookPage:
                 return self.cell(cell.index)
         raise LookupError(f"{self.path}: no code cell contains {text!r}")
 
+    def scroll_to_top(self) -> None:
+        self.page.evaluate("() => document.querySelectorAll("
+                           "'.jp-NotebookPanel:not(.lm-mod-hidden) .jp-WindowedPanel-outer')"
+                           ".forEach(panel => { panel.scrollTop = 0; })")
+        self.page.wait_for_timeout(300)
+
     # --- pictures ---------------------------------------------------------------------
     def screenshot(self, label: str, locator=None) -> Path:
         """Save a PNG under the artifacts folder: the page, or one element of it."""
@@ -277,6 +292,21 @@ class NotebookPage:
         if locator is None:
             self.page.screenshot(path=str(path))
         else:
+            self._screenshot_element(locator, path)
+        return path
+
+    def _screenshot_element(self, locator, path: Path) -> None:
+        """An element taller than the window is shot in a window made tall enough for it."""
+        viewport = self.page.viewport_size
+        height = (locator.bounding_box() or {"height": 0})["height"]
+        tall = height > viewport["height"] - 200
+        if tall:
+            self.page.set_viewport_size({"width": viewport["width"],
+                                         "height": min(int(height) + 300, 4000)})
+            self.page.wait_for_timeout(500)  # JupyterLab lays itself out again
+        try:
             locator.scroll_into_view_if_needed()
             locator.screenshot(path=str(path))
-        return path
+        finally:
+            if tall:
+                self.page.set_viewport_size(viewport)

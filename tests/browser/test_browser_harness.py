@@ -5,10 +5,11 @@ they say so before any kit notebook is tried.
 """
 
 from labpage import tagged_cells
+from probes import PROBE_DIR
 
 
 def test_a_widget_renders_answers_a_click_and_a_plot_is_drawn(open_notebook, notebook_dir):
-    notebook = open_notebook("_probe_widgets.ipynb")
+    notebook = open_notebook(f"{PROBE_DIR}/_probe_widgets.ipynb")
     cells = notebook.run_all(timeout=60)
 
     assert notebook.problems(cells) == []
@@ -25,9 +26,9 @@ def test_a_widget_renders_answers_a_click_and_a_plot_is_drawn(open_notebook, not
 
 
 def test_errors_stopped_runs_and_broken_widgets_are_reported(open_notebook, notebook_dir):
-    notebook = open_notebook("_probe_failures.ipynb")
+    notebook = open_notebook(f"{PROBE_DIR}/_probe_failures.ipynb")
     cells = notebook.run_all(timeout=60)
-    allowed = tagged_cells(notebook_dir / "_probe_failures.ipynb", "raises-exception")
+    allowed = tagged_cells(notebook_dir / PROBE_DIR / "_probe_failures.ipynb", "raises-exception")
 
     problems = notebook.problems(cells, allowed_errors=allowed)
     assert allowed == {1}

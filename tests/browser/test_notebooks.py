@@ -11,6 +11,7 @@ Notebooks end with ``lab.cleanup()``: after a run, none of their sessions' objec
 A screenshot of each notebook lands in artifacts/screenshots/.
 """
 
+import json
 from pathlib import Path
 
 import pytest
@@ -34,6 +35,7 @@ def test_run_all_cells_shows_no_error_and_draws_every_widget(
         name, open_notebook, notebook_dir, sessions_left, off_machine_requests):
     notebook = open_notebook(name)
     cells = notebook.run_all()
+    notebook.scroll_to_top()
     notebook.screenshot("top")
 
     allowed = tagged_cells(notebook_dir / name, "raises-exception")
@@ -56,12 +58,7 @@ def test_a_slow_notebook_opens_with_its_outputs_and_no_unexpected_error(
 
     allowed = tagged_cells(notebook_dir / name, "raises-exception")
     code = [cell for cell in cells if cell.kind == "code" and cell.source.strip()]
-    assert len(cells) == len(tagged_cells_all(notebook_dir / name))
+    assert len(cells) == len(json.loads((notebook_dir / name).read_text())["cells"])
     assert [c.index for c in code if c.execution_count is None] == [], "committed unexecuted"
     assert notebook.problems(cells, allowed) == []
 
-
-def tagged_cells_all(path: Path) -> list:
-    import json
-
-    return json.loads(path.read_text())["cells"]

@@ -108,7 +108,7 @@ def test_layer_explorer_shows_what_one_layer_changed(open_notebook, notebook_dir
     options = [text.replace("\xa0", " ") for text in layer.locator("option").all_inner_texts()]
     assert options[0] == "merged view" and len(options) >= 3, options
 
-    layer.select_option(index=1)  # the bottom layer
+    layer.select_option(index=2)  # the first layer the image built itself
     expect(tree).not_to_have_text(shown_first, timeout=CLICK_TIMEOUT)
     assert re.search(r"^\s*\+", tree.inner_text(), re.M), "a layer lists the files it added"
     notebook.screenshot("layer-explorer", widget)
