@@ -128,6 +128,7 @@ def jupyterlab_server(notebook_dir, session_prefix, tmp_path_factory, chromium_p
     from dockerlab.labels import SESSION_PREFIX_ENV
     from dockerlab.launcher import running_lab
 
+    shutil.rmtree(SCREENSHOTS, ignore_errors=True)  # the artifacts show this run only
     state = tmp_path_factory.mktemp("lab-state")
     log = state / "jupyterlab.log"
     try:

@@ -63,6 +63,7 @@ def test_container_dashboard_buttons_change_the_state_on_screen(
     expect(widget.locator(".dockerlab-dashboard-logs textarea")).to_have_value(
         re.compile("tick"), timeout=CLICK_TIMEOUT)
     notebook.screenshot("dashboard-running", widget)
+    notebook.screenshot("window")  # JupyterLab as the learner sees it, dashboard in view
     for button, state in (("pause", "paused"), ("unpause", "running"), ("stop", "exited")):
         widget.locator(f".dockerlab-dashboard-{button}").click()
         expect(status).to_contain_text(f"{button} done", timeout=CLICK_TIMEOUT)
