@@ -23,7 +23,9 @@ def run_up_to(notebook, source: str):
     """Clear, run every cell above the one containing ``source``, run it; its widget view."""
     notebook.decline_news()
     notebook.clear_outputs()
-    index = next(c.index for c in notebook.cells() if c.kind == "code" and source in c.source)
+    index = next((c.index for c in notebook.cells() if c.kind == "code" and source in c.source),
+                 None)
+    assert index is not None, f"{notebook.path} has no cell with {source!r} any more"
     above = [c.index for c in notebook.cells()
              if c.kind == "code" and c.source.strip() and c.index < index]
     notebook.select(index)
