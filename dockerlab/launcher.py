@@ -267,6 +267,9 @@ def launch(notebook_dir: Path = DEFAULT_NOTEBOOKS, *, port: int | None = None,
             lab.shutdown()
             if port is not None or attempt == START_ATTEMPTS:
                 raise
+        except BaseException:  # Ctrl-C while it starts: stop it, then let the signal go on
+            lab.shutdown()
+            raise
     raise AssertionError("unreachable")
 
 
