@@ -305,6 +305,7 @@ def main(argv: list[str] | None = None) -> int:
     """``dockerlab lab``: start JupyterLab, print its URL, stop it on Ctrl-C."""
     args = parser().parse_args(argv)
     signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops the lab as cleanly as Ctrl-C
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # even when started with `&`
     lab = launch(args.notebook_dir, port=args.port)
     try:
         print(f"\nJupyterLab is running on {lab.notebook_dir}.\n"
