@@ -26,6 +26,8 @@ CHOSEN = {
     "03_containers--dashboard-paused.png": "container-dashboard.png",
     "02_dockerfile_and_build_cache--build-playground-rebuilt.png": "build-playground.png",
     "01_images_and_layers--layer-explorer.png": "layer-explorer.png",
+    "04_daemon_and_api--events-view.png": "events-view.png",
+    "05_registries--registry-browser.png": "registry-browser.png",
     "00_welcome--top.png": "welcome-notebook.png",
 }
 

@@ -3,7 +3,7 @@
 Fast notebooks are cleared and run with Run All Cells; every code cell must then show an
 execution count (Run All stops at a failing cell), no cell may show an error unless it is
 tagged ``raises-exception`` (a cell that fails on purpose, to show an error), and every
-widget must be drawn. The notebooks with the big widgets (01, 02, 03) are run in full by
+widget must be drawn. The notebooks with widgets to click (01 to 05) are run in full by
 test_widgets.py, around the learner's clicks. The slow ones are opened and looked at only
 (their committed outputs must show no unexpected error); nbval runs them for real.
 
@@ -20,10 +20,11 @@ from labpage import tagged_cells
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 
 #: run with Run All Cells here (each takes seconds in a kernel)
-RUN_ALL = ("00_welcome.ipynb", "04_daemon_and_api.ipynb", "05_registries.ipynb")
+RUN_ALL = ("00_welcome.ipynb",)
 #: run in full by test_widgets.py, around a widget's clicks
 RUN_BY_WIDGET_TESTS = ("01_images_and_layers.ipynb", "02_dockerfile_and_build_cache.ipynb",
-                       "03_containers.ipynb")
+                       "03_containers.ipynb", "04_daemon_and_api.ipynb",
+                       "05_registries.ipynb")
 
 NOTEBOOK_FILES = sorted(path.name for path in NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
 OPEN_ONLY = [name for name in NOTEBOOK_FILES if name not in RUN_ALL + RUN_BY_WIDGET_TESTS]

@@ -40,7 +40,7 @@ def run_up_to(notebook, source: str):
 
 
 def run_the_rest_and_check(notebook, index, notebook_dir, sessions_left):
-    """Run the cells below the widget; then the whole notebook must look right."""
+    """Run the cells below cell ``index``; then the whole notebook must look right."""
     cells = notebook.cells()
     below = [c.index for c in cells if c.kind == "code" and c.source.strip() and c.index > index]
     if below:
@@ -117,3 +117,38 @@ def test_layer_explorer_shows_what_one_layer_changed(open_notebook, notebook_dir
     notebook.screenshot("layer-explorer", widget)
 
     run_the_rest_and_check(notebook, index, notebook_dir, sessions_left)
+
+
+def test_registry_browser_lists_repositories_tags_and_a_manifest(
+        open_notebook, notebook_dir, sessions_left):
+    notebook = open_notebook("05_registries.ipynb")
+    index, widget = run_up_to(notebook, "RegistryBrowser(api)")
+    repositories, tags = widget.locator("select").nth(0), widget.locator("select").nth(1)
+    expect(repositories.locator("option").first).to_be_attached(timeout=CLICK_TIMEOUT)
+
+    repositories.select_option(index=0)
+    expect(tags.locator("option").first).to_be_attached(timeout=CLICK_TIMEOUT)
+    tags.select_option(index=0)
+    expect(widget).to_contain_text("sha256:", timeout=CLICK_TIMEOUT)
+    notebook.screenshot("registry-browser", widget)
+
+    run_the_rest_and_check(notebook, index, notebook_dir, sessions_left)
+
+
+def test_events_view_fills_while_the_next_cell_runs_and_stops_on_click(
+        open_notebook, notebook_dir, sessions_left):
+    notebook = open_notebook("04_daemon_and_api.ipynb")
+    index, widget = run_up_to(notebook, "EventsView(lab.client")
+    expect(widget).to_contain_text("live", timeout=CLICK_TIMEOUT)
+    making = next(c.index for c in notebook.cells() if "view.wait_for(" in c.source)
+
+    notebook.select(making)  # this cell starts containers; the view above shows their events
+    notebook.run("Run Selected Cells? and Do not Advance", last=making)
+    table = widget.locator("table").first
+    expect(table).to_contain_text("die", timeout=CLICK_TIMEOUT)
+    expect(table).to_contain_text("destroy")
+    notebook.screenshot("events-view", widget)
+    widget.get_by_role("button", name="Stop").click()
+    expect(widget).to_contain_text("closed", timeout=CLICK_TIMEOUT)
+
+    run_the_rest_and_check(notebook, making, notebook_dir, sessions_left)
