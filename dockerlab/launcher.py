@@ -24,7 +24,6 @@ import json
 import os
 import secrets
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -34,8 +33,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import LabStartFailed
+from .host import LOOPBACK, free_port, pid_alive
 
-LOOPBACK = "127.0.0.1"
 DEFAULT_NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 STARTUP_TIMEOUT = 120
 SHUTDOWN_TIMEOUT = 30
@@ -49,13 +48,6 @@ FIXED_SETTINGS = (
     "--LabApp.news_url=None",
     "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
 )
-
-
-def free_port(host: str = LOOPBACK) -> int:
-    """A TCP port nothing listens on right now (the OS picks it)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind((host, 0))
-        return probe.getsockname()[1]
 
 
 def new_token() -> str:
@@ -108,19 +100,6 @@ def descendants(pid: int) -> list[int]:
     return found
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    try:  # a zombie is dead for our purpose
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
-    except OSError:
-        return True
-
-
 def _end(pids: list[int], timeout: float = 5) -> None:
     """SIGTERM, then SIGKILL after ``timeout``, for the given processes (ours only)."""
     for sig in (signal.SIGTERM, signal.SIGKILL):
@@ -128,9 +107,9 @@ def _end(pids: list[int], timeout: float = 5) -> None:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, sig)
         deadline = time.monotonic() + timeout
-        while any(_alive(pid) for pid in pids) and time.monotonic() < deadline:
+        while any(pid_alive(pid) for pid in pids) and time.monotonic() < deadline:
             time.sleep(0.1)
-        pids = [pid for pid in pids if _alive(pid)]
+        pids = [pid for pid in pids if pid_alive(pid)]
         if not pids:
             return
 
@@ -207,7 +186,7 @@ class RunningLab:
         if self.process.poll() is None:
             _end([self.process.pid])
             self.process.wait(timeout)
-        _end([pid for pid in started + descendants(self.process.pid) if _alive(pid)])
+        _end([pid for pid in started + descendants(self.process.pid) if pid_alive(pid)])
 
 
 def start_lab(notebook_dir: Path = DEFAULT_NOTEBOOKS, *, port: int | None = None,

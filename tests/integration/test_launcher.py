@@ -18,6 +18,7 @@ import pytest
 
 from dockerlab import launcher
 from dockerlab.errors import LabStartFailed
+from dockerlab.host import pid_alive
 
 NO_PROXY = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
@@ -48,7 +49,7 @@ def test_running_lab_needs_its_token_and_leaves_nothing_behind(tmp_path):
 
     assert lab.process.returncode is not None
     assert refuses(port)
-    assert [pid for pid in started if launcher._alive(pid)] == []
+    assert [pid for pid in started if pid_alive(pid)] == []
 
 
 def test_it_listens_on_loopback_only(tmp_path):
@@ -101,7 +102,7 @@ def test_the_run_command_prints_a_working_url_and_stops_cleanly(stop):
 
         assert process.wait(launcher.SHUTDOWN_TIMEOUT + 15) == 0
         assert refuses(port)
-        assert [pid for pid in server if launcher._alive(pid)] == []
+        assert [pid for pid in server if pid_alive(pid)] == []
     finally:
         if process.poll() is None:
             os.kill(process.pid, signal.SIGKILL)
