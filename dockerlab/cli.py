@@ -72,7 +72,8 @@ def _base_images(args) -> int:
 def _lab(args) -> int:
     from .launcher import main as launch
 
-    return launch(args.rest) or 0
+    rest = args.rest[1:] if args.rest[:1] == ["--"] else args.rest
+    return launch(rest) or 0
 
 
 def parser() -> argparse.ArgumentParser:
@@ -98,6 +99,9 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["lab"]:  # everything after `lab` is the launcher's, options included
+        argv = ["lab", "--", *argv[1:]]
     args = parser().parse_args(argv)
     try:
         return args.run(args)
