@@ -4,7 +4,8 @@
   notebook kernels inherit, so the run can find exactly what it created.
 - At the end, any object left by the run's sessions fails the run (and is removed), and every
   object that existed without the kit's labels before the run must still exist.
-- The kit's base image is removed at the end when this run had to build it.
+- Objects of the kit that belong to no session (the base image) are removed at the end when
+  this run created them.
 """
 
 from __future__ import annotations
@@ -46,6 +47,14 @@ def _unlabelled(client) -> set[tuple[str, str]]:
     return {(kind, ident) for kind, ident, labels in _listed(client) if KIT not in labels}
 
 
+def _sessionless_kit_objects(client) -> set[tuple[str, str]]:
+    """Kit objects that belong to no session (the base images, for instance)."""
+    from dockerlab.labels import KIT, SESSION
+
+    return {(kind, ident) for kind, ident, labels in _listed(client)
+            if KIT in labels and SESSION not in labels}
+
+
 def _sessions_left_by_this_run(client) -> dict[str, list[str]]:
     """Session id -> the objects it still has, for this run's sessions only."""
     from dockerlab.labels import SESSION
@@ -60,27 +69,32 @@ def _sessions_left_by_this_run(client) -> dict[str, list[str]]:
 
 
 def pytest_sessionstart(session):
-    from dockerlab.baseimage import BUSYBOX_IMAGE
-
     client = _engine_client()
     session.config._dockerlab_client = client
     if client is None:
         return
     session.config._dockerlab_unlabelled = _unlabelled(client)
-    session.config._dockerlab_had_base = bool(client.images.list(name=BUSYBOX_IMAGE))
+    session.config._dockerlab_sessionless = _sessionless_kit_objects(client)
 
 
-def _remove_base_image_if_built_by_this_run(config, client) -> None:
+def _remove_sessionless_objects_added(config, client) -> None:
+    """Remove the kit's session-less objects this run created (the base image it had to
+    build, for one); what existed before the run stays."""
     import docker.errors
 
-    from dockerlab.baseimage import BUSYBOX_IMAGE
-
-    if config._dockerlab_had_base:
-        return
-    try:
-        client.images.remove(BUSYBOX_IMAGE)
-    except docker.errors.APIError:
-        pass  # absent, or something outside the run still builds on it: leave it
+    added = _sessionless_kit_objects(client) - config._dockerlab_sessionless
+    for kind, ident in sorted(added, key=lambda item: item[0] != "container"):
+        try:
+            if kind == "image":
+                client.images.remove(ident, force=True)
+            elif kind == "container":
+                client.api.remove_container(ident, force=True, v=True)
+            elif kind == "network":
+                client.api.remove_network(ident)
+            else:
+                client.api.remove_volume(ident, force=True)
+        except docker.errors.APIError:
+            pass  # gone meanwhile, or held by something outside the run: reported below
 
 
 def pytest_sessionfinish(session, exitstatus):
@@ -99,7 +113,10 @@ def pytest_sessionfinish(session, exitstatus):
     missing = session.config._dockerlab_unlabelled - _unlabelled(client)
     if missing:
         problems.append(f"unlabelled objects that existed before the run are gone: {missing}")
-    _remove_base_image_if_built_by_this_run(session.config, client)
+    _remove_sessionless_objects_added(session.config, client)
+    added = _sessionless_kit_objects(client) - session.config._dockerlab_sessionless
+    if added:
+        problems.append(f"kit objects outside any session left by this run: {sorted(added)}")
     reporter.write_line("")
     if problems:
         reporter.write_line("dockerlab leak check FAILED: " + "; ".join(problems), red=True)
