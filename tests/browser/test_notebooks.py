@@ -1,17 +1,15 @@
 """Every kit notebook as a learner meets it in JupyterLab: opened, run, looked at.
 
-Fast notebooks are cleared and run with Run All Cells; every code cell must then show an
+Each notebook is cleared and run with Run All Cells; every code cell must then show an
 execution count (Run All stops at a failing cell), no cell may show an error unless it is
 tagged ``raises-exception`` (a cell that fails on purpose, to show an error), and every
 widget must be drawn. The notebooks with widgets to click (01 to 05) are run in full by
-test_widgets.py, around the learner's clicks. The slow ones are opened and looked at only
-(their committed outputs must show no unexpected error); nbval runs them for real.
+test_widgets.py instead, around the learner's clicks.
 
 Notebooks end with ``lab.cleanup()``: after a run, none of their sessions' objects remain.
 A screenshot of each notebook lands in artifacts/screenshots/.
 """
 
-import json
 from pathlib import Path
 
 import pytest
@@ -19,19 +17,18 @@ from labpage import tagged_cells
 
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 
-#: run with Run All Cells here (each takes seconds in a kernel)
-RUN_ALL = ("00_welcome.ipynb",)
 #: run in full by test_widgets.py, around a widget's clicks
 RUN_BY_WIDGET_TESTS = ("01_images_and_layers.ipynb", "02_dockerfile_and_build_cache.ipynb",
                        "03_containers.ipynb", "04_daemon_and_api.ipynb",
                        "05_registries.ipynb")
 
 NOTEBOOK_FILES = sorted(path.name for path in NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
-OPEN_ONLY = [name for name in NOTEBOOK_FILES if name not in RUN_ALL + RUN_BY_WIDGET_TESTS]
+#: run with Run All Cells here
+RUN_ALL = [name for name in NOTEBOOK_FILES if name not in RUN_BY_WIDGET_TESTS]
 
 
 @pytest.mark.engine
-@pytest.mark.parametrize("name", [n for n in RUN_ALL if n in NOTEBOOK_FILES])
+@pytest.mark.parametrize("name", RUN_ALL)
 def test_run_all_cells_shows_no_error_and_draws_every_widget(
         name, open_notebook, notebook_dir, sessions_left, off_machine_requests):
     notebook = open_notebook(name)
@@ -48,18 +45,3 @@ def test_run_all_cells_shows_no_error_and_draws_every_widget(
         notebook.screenshot(f"widget-{index}", widget)
     assert sessions_left() == set(), "the notebook's lab.cleanup() left objects"
     assert off_machine_requests == []
-
-
-@pytest.mark.parametrize("name", OPEN_ONLY)
-def test_a_slow_notebook_opens_with_its_outputs_and_no_unexpected_error(
-        name, open_notebook, notebook_dir):
-    notebook = open_notebook(name)
-    cells = notebook.cells()
-    notebook.screenshot("top")
-
-    allowed = tagged_cells(notebook_dir / name, "raises-exception")
-    code = [cell for cell in cells if cell.kind == "code" and cell.source.strip()]
-    assert len(cells) == len(json.loads((notebook_dir / name).read_text())["cells"])
-    assert [c.index for c in code if c.execution_count is None] == [], "committed unexecuted"
-    assert notebook.problems(cells, allowed) == []
-
