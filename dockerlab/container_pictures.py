@@ -9,6 +9,8 @@ from __future__ import annotations
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
+from .notebook import show_figures_inline
+
 #: where each state sits in the diagram
 POSITIONS = {
     "image": (0.0, 1.0),
@@ -35,21 +37,6 @@ TRANSITIONS = (
     ("created", "removed", "rm", 0.35),
     ("dead", "removed", "rm", 0.0),
 )
-
-def show_figures_inline() -> bool:
-    """Let IPython display a bare ``Figure`` as a PNG (pyplot's inline backend does this
-    only once pyplot is imported); False outside IPython."""
-    try:
-        from IPython import get_ipython
-        from IPython.core.pylabtools import print_figure
-    except ImportError:
-        return False
-    shell = get_ipython()
-    if shell is None:
-        return False
-    png = shell.display_formatter.formatters["image/png"]
-    png.for_type(Figure, lambda figure: print_figure(figure, "png", bbox_inches="tight"))
-    return True
 
 
 show_figures_inline()

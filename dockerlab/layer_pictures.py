@@ -9,25 +9,13 @@ from __future__ import annotations
 from matplotlib.figure import Figure
 
 from .layers import ImageLayers, human_size
+from .notebook import show_figures_inline
 
 BASE_COLOUR = "#95a5a6"
 OWN_COLOUR = "#2e86c1"
 WASTE_COLOUR = "#e74c3c"
 CACHED_COLOUR = "#27ae60"
 RAN_COLOUR = "#f39c12"
-
-
-def _notebook_display() -> None:
-    """In IPython, show a bare ``Figure`` as a PNG (pyplot would, once imported)."""
-    try:
-        from IPython import get_ipython
-        from IPython.core.pylabtools import print_figure
-    except ImportError:
-        return
-    shell = get_ipython()
-    if shell is not None:
-        shell.display_formatter.formatters["image/png"].for_type(
-            Figure, lambda figure: print_figure(figure, "png", bbox_inches="tight"))
 
 
 def _label(text: str, width: int = 48) -> str:
@@ -39,7 +27,7 @@ def layer_sizes_chart(image: ImageLayers, width: float = 9.0) -> Figure:
     """One bar per layer (bottom layer at the bottom), base image grey, own layers blue;
     the red part of a bar is the bytes in that layer that a later layer overwrote or
     deleted: still shipped, never seen."""
-    _notebook_display()
+    show_figures_inline()
     layers = image.layers
     wasted = {layer.number: 0 for layer in layers}
     for copy in image.wasted:
@@ -69,7 +57,7 @@ def layer_sizes_chart(image: ImageLayers, width: float = 9.0) -> Figure:
 
 def build_steps_chart(result, width: float = 9.0) -> Figure:
     """One bar per Dockerfile step: its duration, green when the cache answered it."""
-    _notebook_display()
+    show_figures_inline()
     steps = [step for step in result.learner_steps if not step.is_from]
     figure = Figure(figsize=(width, 0.45 * len(steps) + 1.4))
     axes = figure.add_subplot()

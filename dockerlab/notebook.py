@@ -41,14 +41,33 @@ def show_error(shell, etype, value, tb, tb_offset=None):
     return lines
 
 
-def install_error_display() -> bool:
-    """Install :func:`show_error` in the running IPython shell; False outside IPython."""
+def ipython_shell():
+    """The running IPython shell, or ``None`` outside IPython (a script, a test)."""
     try:
         from IPython import get_ipython
     except ImportError:
-        return False
-    shell = get_ipython()
+        return None
+    return get_ipython()
+
+
+def install_error_display() -> bool:
+    """Install :func:`show_error` in the running IPython shell; False outside IPython."""
+    shell = ipython_shell()
     if shell is None:
         return False
     shell.set_custom_exc(_handled_types(), show_error)
+    return True
+
+
+def show_figures_inline() -> bool:
+    """Let IPython display a bare matplotlib ``Figure`` as a PNG (pyplot's inline backend does
+    this only once pyplot is imported); False outside IPython."""
+    shell = ipython_shell()
+    if shell is None:
+        return False
+    from IPython.core.pylabtools import print_figure
+    from matplotlib.figure import Figure
+
+    shell.display_formatter.formatters["image/png"].for_type(
+        Figure, lambda figure: print_figure(figure, "png", bbox_inches="tight"))
     return True

@@ -30,6 +30,7 @@ from .errors import (
     RegistryUnreachable,
     TransferFailed,
 )
+from .notebook import ipython_shell
 from .references import parse_reference
 
 _DONE = re.compile(r"^(Pushed|Layer already exists|Mounted from .*|Pull complete|"
@@ -183,12 +184,7 @@ class LayerBars:
 
 def _default_view(title: str, progress):
     if progress is True:
-        try:
-            from IPython import get_ipython
-
-            shell = get_ipython()
-        except ImportError:
-            shell = None
+        shell = ipython_shell()
         return LayerBars(title) if shell is not None and hasattr(shell, "kernel") else None
     return progress or None
 

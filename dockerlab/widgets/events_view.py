@@ -17,6 +17,7 @@ import ipywidgets as widgets
 
 from ..errors import DockerLabError
 from ..events import Event, EventStream
+from ..notebook import ipython_shell
 
 #: views whose stream is open, so that an interrupt can close them all
 _LIVE: weakref.WeakSet = weakref.WeakSet()
@@ -148,12 +149,7 @@ def on_cell_finished(result) -> None:
 
 def install_interrupt_hook(shell=None) -> bool:
     """Make Kernel > Interrupt close the live event streams; False outside IPython."""
-    if shell is None:
-        try:
-            from IPython import get_ipython
-        except ImportError:
-            return False
-        shell = get_ipython()
+    shell = shell or ipython_shell()
     if shell is None:
         return False
     if id(shell) not in _HOOKED:
