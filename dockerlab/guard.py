@@ -145,8 +145,7 @@ class GuardedAPIClient(EngineAPIClient):
         text = _dockerfile_text(path, fileobj, custom_context, dockerfile)
         for base in base_images_of(text or "", buildargs):
             self.require_image(base)
-        if not (labels and kit_labels.BASE in labels):  # base images belong to no session
-            labels = kit_labels.with_labels(labels, self.policy.labels)
+        labels = kit_labels.with_labels(labels, self.policy.labels)
         return super().build(path, tag, *args, fileobj=fileobj, custom_context=custom_context,
                              dockerfile=dockerfile, pull=pull and self.policy.allow_pull,
                              buildargs=buildargs, labels=labels, rm=rm, forcerm=forcerm,

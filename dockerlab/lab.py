@@ -20,7 +20,7 @@ import os
 from . import labels
 from .baseimage import BUSYBOX_IMAGE, ensure_busybox_image
 from .cleanup import CleanupReport, clean_session
-from .engine import API_TIMEOUT, EngineLocation, find_engine
+from .engine import API_TIMEOUT, EngineLocation, client_for, find_engine
 from .errors import ContainerError, DockerLabError, translate
 from .guard import LabClient, Policy
 
@@ -46,9 +46,9 @@ class Lab:
         self.policy = Policy(labels=self.labels, allow_pull=allow)
         self.client = self._connect(timeout)
         self.base_image = BUSYBOX_IMAGE
-        self.policy.builders[BUSYBOX_IMAGE] = lambda: ensure_busybox_image(self.client)
+        self.policy.builders[BUSYBOX_IMAGE] = self._ensure_base_images
         if base_images:
-            ensure_busybox_image(self.client)
+            self._ensure_base_images()
         self._cleanup_callbacks: list = []
         atexit.register(self._cleanup_at_exit)
 
@@ -58,6 +58,15 @@ class Lab:
                              version="auto", timeout=timeout)
         except Exception as error:
             raise translate(error, engine=f"The engine at {self.location.url}") from None
+
+    def _ensure_base_images(self):
+        """Base images belong to no session: built on a plain client, so the guard's session
+        labels are not added (their own labels come from :mod:`dockerlab.baseimage`)."""
+        plain = client_for(self.location.url, self.location.tls)
+        try:
+            return ensure_busybox_image(plain)
+        finally:
+            plain.close()
 
     # --- context manager ----------------------------------------------------------------
     def __enter__(self) -> Lab:
