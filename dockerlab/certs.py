@@ -117,15 +117,33 @@ def _builder(subject, issuer, public_key):
             .not_valid_after(now + datetime.timedelta(days=VALID_DAYS)))
 
 
+def _key_usage(**allowed):
+    from cryptography import x509
+
+    names = ("digital_signature", "content_commitment", "key_encipherment", "data_encipherment",
+             "key_agreement", "key_cert_sign", "crl_sign", "encipher_only", "decipher_only")
+    return x509.KeyUsage(**{name: allowed.get(name, False) for name in names})
+
+
 def _leaf(ca_key, ca_name, common_name: str, usage, hosts=()):
-    """A certificate signed by the CA for a server (``hosts``) or a client."""
+    """A certificate signed by the CA for a server (``hosts``) or a client.
+
+    It carries the extensions RFC 5280 asks for, which strict verifiers check (Python 3.13's
+    default ``VERIFY_X509_STRICT`` refuses a certificate without an authority key identifier).
+    """
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes
 
     key = _key()
     builder = (_builder(_name(common_name), ca_name, key.public_key())
                .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-               .add_extension(x509.ExtendedKeyUsage([usage]), critical=False))
+               .add_extension(_key_usage(digital_signature=True),
+                              critical=True)
+               .add_extension(x509.ExtendedKeyUsage([usage]), critical=False)
+               .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()),
+                              critical=False)
+               .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(
+                   ca_key.public_key()), critical=False))
     if hosts:
         names = [x509.IPAddress(ipaddress.ip_address(h)) if h[0].isdigit() else x509.DNSName(h)
                  for h in hosts]
@@ -150,11 +168,10 @@ def make_certificates(directory: str | Path,
     ca_name = _name("dockerlab throwaway CA")
     ca = (_builder(ca_name, ca_name, ca_key.public_key())
           .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
-          .add_extension(x509.KeyUsage(digital_signature=True, key_cert_sign=True,
-                                       crl_sign=True, content_commitment=False,
-                                       key_encipherment=False, data_encipherment=False,
-                                       key_agreement=False, encipher_only=False,
-                                       decipher_only=False), critical=True)
+          .add_extension(_key_usage(digital_signature=True, key_cert_sign=True, crl_sign=True),
+                         critical=True)
+          .add_extension(x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key()),
+                         critical=False)
           .sign(ca_key, hashes.SHA256()))
     _write_key(bundle.ca_key, ca_key)
     _write_cert(bundle.ca, ca)

@@ -5,6 +5,8 @@
     dockerlab doctor              can the kit run here? what is this engine?
     dockerlab clean [--all]       remove every session's objects (--all: base images too)
     dockerlab engine up|down      start an engine when none answers / stop the one we started
+    dockerlab engine install      only install the kit's missing system packages
+    dockerlab engine facts        one line: what this engine is (builder, store, API, cgroups)
     dockerlab base-images         build the kit's offline base images
     dockerlab lab                 start JupyterLab on the notebooks
 """
@@ -50,6 +52,22 @@ def _engine(args) -> int:
 
     if args.action == "up":
         print(ensure_engine().message)
+    elif args.action == "install":
+        from .daemon import ensure_system_packages
+
+        installed = ensure_system_packages()
+        print(f"Installed {', '.join(installed)}." if installed else
+              "The kit's system packages were there already (or may not be installed here: "
+              "see `dockerlab doctor`).")
+    elif args.action == "facts":
+        from .engine import connect
+        from .facts import engine_facts
+
+        client = connect()
+        try:
+            print(engine_facts(client).summary())
+        finally:
+            client.close()
     elif args.action == "down":
         print(stop_started_engine())
     else:
@@ -87,7 +105,7 @@ def parser() -> argparse.ArgumentParser:
     clean.add_argument("--session", help="only this session's objects")
     clean.set_defaults(run=_clean)
     engine = commands.add_parser("engine", help="bring a Docker Engine up, or stop ours")
-    engine.add_argument("action", choices=["up", "down", "status"])
+    engine.add_argument("action", choices=["up", "down", "status", "install", "facts"])
     engine.set_defaults(run=_engine)
     base = commands.add_parser("base-images", help="build the kit's offline base images")
     base.add_argument("--rebuild", action="store_true")

@@ -25,13 +25,20 @@ from .engine import EngineLocation, find_engine
 from .errors import EngineNotFound, EngineSetupFailed
 from .host import is_dockerd
 
-#: Debian package -> a file that shows it is installed
+#: Debian package -> a file that shows it is installed, on every release
 SYSTEM_PACKAGES = {
-    "docker.io": "/usr/sbin/dockerd",            # the engine
+    "docker.io": "/usr/sbin/dockerd",            # the engine (and, up to Debian 12, its CLI)
     "busybox-static": "/bin/busybox",            # the offline base image
     "docker-registry": "/usr/bin/docker-registry",  # the local registry (notebook 05)
-    "docker-compose": "/usr/bin/docker-compose",    # another client (notebook 04)
+    "docker-compose": "/usr/bin/docker-compose",    # Compose (v1 on Debian 12, v2 on 13)
     "iproute2": "/sbin/ip",                      # a private engine's bridge (notebook 04)
+}
+#: what newer releases split out of docker.io (Debian 13: the CLI and buildx; Ubuntu:
+#: Compose v2 as a CLI plugin), wanted wherever apt offers the package
+SPLIT_PACKAGES = {
+    "docker-cli": "/usr/bin/docker",
+    "docker-buildx": "/usr/libexec/docker/cli-plugins/docker-buildx",
+    "docker-compose-v2": "/usr/libexec/docker/cli-plugins/docker-compose",
 }
 START_TIMEOUT = 60
 STOP_TIMEOUT = 30
@@ -76,9 +83,22 @@ def is_debian_like() -> bool:
     return Path("/etc/debian_version").exists() and shutil.which("apt-get") is not None
 
 
+def apt_offers(package: str) -> bool:
+    """Whether this machine's apt lists have ``package`` (``apt-cache policy`` names a
+    candidate); False where there is no apt."""
+    if shutil.which("apt-cache") is None:
+        return False
+    done = subprocess.run(["apt-cache", "policy", package], capture_output=True, text=True)
+    return any(line.strip().startswith("Candidate:") and "(none)" not in line
+               for line in done.stdout.splitlines())
+
+
 def missing_packages() -> list[str]:
-    """The kit's system packages that are not installed here."""
+    """The kit's system packages that are not installed here (of the split ones, those apt
+    offers on this release)."""
     missing = [name for name, marker in SYSTEM_PACKAGES.items() if not Path(marker).exists()]
+    missing += [name for name, marker in SPLIT_PACKAGES.items()
+                if not Path(marker).exists() and apt_offers(name)]
     if "busybox-static" not in missing:
         from .baseimage import find_static_busybox
 
@@ -152,7 +172,11 @@ def ensure_system_packages() -> list[str]:
     if not missing or prefix is None or not is_debian_like():
         return []
     install_packages(missing, prefix)
-    return missing
+    offered_now = [name for name, marker in SPLIT_PACKAGES.items()  # lists were refreshed
+                   if name not in missing and not Path(marker).exists() and apt_offers(name)]
+    if offered_now:
+        install_packages(offered_now, prefix)
+    return missing + offered_now
 
 
 def ensure_engine(install: bool = True) -> EngineStatus:

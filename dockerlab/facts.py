@@ -1,0 +1,194 @@
+"""What the engine the kit talks to is made of: ask it, never assume.
+
+Docker Engines differ in ways a learner meets at once: which builder ``docker build`` uses
+(BuildKit since Engine 23.0, the classic builder before), where images live (the graph
+driver's own store, or containerd's snapshotters: the default for fresh installs of Engine
+29, where an image ID is the manifest's digest instead of the config's), what
+``docker save`` writes (Docker's own layout, or the OCI image layout since Engine 25.0),
+the API versions it accepts, cgroup v1 or v2, rootless or not, and which Compose is around.
+:func:`engine_facts` asks the engine (``/_ping``, ``/version``, ``/info``) and the docker
+CLI for each of these. Similar to ``docker version``, ``docker info`` and
+``docker buildx version`` read side by side.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from dataclasses import dataclass, field
+
+#: the first Engine release whose ``docker save`` writes the OCI image layout
+OCI_SAVE_SINCE = (25, 0)
+CLI_TIMEOUT = 20
+
+
+def version_tuple(text: str | None) -> tuple[int, ...]:
+    """``"26.1.5+dfsg1"`` -> ``(26, 1, 5)``; unknown parts count as 0."""
+    parts = []
+    for piece in (text or "0").split("+")[0].split("-")[0].split("."):
+        digits = "".join(ch for ch in piece if ch.isdigit())
+        parts.append(int(digits or 0))
+    return tuple(parts)
+
+
+def image_store_of(info: dict) -> str:
+    """``"containerd"`` when the engine keeps images in containerd's snapshotters (the
+    containerd image store), else ``"classic"`` (the graph driver's own store)."""
+    for key, value in info.get("DriverStatus") or []:
+        if key == "driver-type" and "snapshotter" in str(value):
+            return "containerd"
+    return "classic"
+
+
+def security_options(info: dict) -> set[str]:
+    """``{"seccomp", "apparmor", "rootless", "userns", "cgroupns"}``-style names."""
+    names = set()
+    for option in info.get("SecurityOptions") or []:
+        for part in str(option).split(","):
+            if part.startswith("name="):
+                names.add(part[len("name="):])
+    return names
+
+
+@dataclass(frozen=True)
+class CLIFacts:
+    """The docker CLI on PATH and the builder and Compose it can drive."""
+
+    path: str | None = None
+    version: str | None = None
+    buildx: str | None = None           # buildx plugin version, when the CLI has it
+    compose: str | None = None          # "2.26.1 (docker compose)" or "1.29.2 (docker-compose)"
+
+    @property
+    def buildkit_client(self) -> str | None:
+        """How a build on this machine reaches BuildKit, or ``None`` when nothing can."""
+        if self.buildx:
+            return f"docker buildx {self.buildx}"
+        if self.version and version_tuple(self.version) < (23,):
+            return f"DOCKER_BUILDKIT=1 docker build (CLI {self.version})"
+        return None
+
+
+def _cli_output(args: list[str]) -> str | None:
+    try:
+        done = subprocess.run(args, capture_output=True, text=True, timeout=CLI_TIMEOUT,
+                              env=dict(os.environ, DOCKER_CLI_HINTS="false"))
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return done.stdout.strip() if done.returncode == 0 and done.stdout.strip() else None
+
+
+def cli_facts() -> CLIFacts:
+    """Ask the docker CLI (and Compose) on PATH what they are."""
+    docker = shutil.which("docker")
+    compose = None
+    if docker:
+        plugin = _cli_output([docker, "compose", "version", "--short"])
+        compose = f"{plugin.lstrip('v')} (docker compose)" if plugin else None
+    standalone = shutil.which("docker-compose")
+    if compose is None and standalone:
+        version = _cli_output([standalone, "version", "--short"])
+        compose = f"{version.lstrip('v')} (docker-compose)" if version else None
+    if not docker:
+        return CLIFacts(compose=compose)
+    banner = _cli_output([docker, "--version"])  # "Docker version 26.1.5+dfsg1, build a72d7cd"
+    version = banner.split()[2].rstrip(",") if banner and len(banner.split()) > 2 else None
+    buildx = _cli_output([docker, "buildx", "version"])
+    buildx_version = buildx.split()[1].lstrip("v") if buildx and len(buildx.split()) > 1 \
+        else None
+    return CLIFacts(docker, version, buildx_version, compose)
+
+
+@dataclass(frozen=True)
+class EngineFacts:
+    """The facts about one engine and the client tools beside it."""
+
+    server_version: str
+    api_version: str                    # what this client and the engine agreed on
+    min_api_version: str
+    max_api_version: str
+    default_builder: str                # "BuildKit" or "classic": what /_ping announces
+    image_store: str                    # "classic" or "containerd"
+    storage_driver: str
+    cgroup_version: str
+    cgroup_driver: str
+    rootless: bool
+    userns_remap: bool
+    operating_system: str
+    cli: CLIFacts = field(default_factory=CLIFacts)
+
+    @property
+    def save_layout(self) -> str:
+        """What ``docker save`` writes: ``"oci"`` (an OCI image layout that also carries
+        Docker's ``manifest.json``) since Engine 25.0, ``"docker"`` before."""
+        return "oci" if version_tuple(self.server_version) >= OCI_SAVE_SINCE else "docker"
+
+    @property
+    def image_id_is(self) -> str:
+        """What an image ID is the digest of on this engine."""
+        return "manifest" if self.image_store == "containerd" else "config"
+
+    @property
+    def builder(self) -> str:
+        """The builder a build on this machine gets, and through what."""
+        client = self.cli.buildkit_client
+        if client:
+            return f"BuildKit ({client})"
+        return "classic (no BuildKit client: the docker CLI's buildx plugin is missing)"
+
+    def rows(self) -> list[tuple[str, str]]:
+        """(fact, value) pairs, in the order a learner reads them."""
+        cli = self.cli
+        return [
+            ("engine", f"Docker Engine {self.server_version} on {self.operating_system}"),
+            ("API", f"{self.api_version} in use; the engine accepts "
+                    f"{self.min_api_version} to {self.max_api_version}"),
+            ("builder", f"{self.builder}; the engine's default: {self.default_builder}"),
+            ("image store", f"{self.image_store} ({self.storage_driver}); an image ID is "
+                            f"the {self.image_id_is} digest"),
+            ("docker save", "OCI image layout (index.json, blobs/) with manifest.json"
+             if self.save_layout == "oci" else "Docker's layout (manifest.json, "
+             "one folder per layer)"),
+            ("cgroups", f"{self.cgroup_version} ({self.cgroup_driver} driver)"),
+            ("rootless", "yes" if self.rootless else
+             "no (user namespaces remapped)" if self.userns_remap else "no"),
+            ("docker CLI", f"{cli.version} at {cli.path}" if cli.path else "not installed"),
+            ("Compose", cli.compose or "not installed"),
+        ]
+
+    def summary(self) -> str:
+        """One line, for the start of a test run or a lane."""
+        return ("engine facts: " + "; ".join(f"{name} {value}" for name, value in self.rows()))
+
+    def _repr_pretty_(self, printer, cycle) -> None:
+        width = max(len(name) for name, _ in self.rows())
+        printer.text("\n".join(f"{name:<{width}}  {value}" for name, value in self.rows()))
+
+
+def default_builder(client) -> str:
+    """``"BuildKit"`` or ``"classic"``, from the ``Builder-Version`` header of ``/_ping``."""
+    response = client.api.get(client.api._url("/_ping", versioned_api=False))
+    return "BuildKit" if response.headers.get("Builder-Version") == "2" else "classic"
+
+
+def engine_facts(client, cli: CLIFacts | None = None) -> EngineFacts:
+    """Ask the engine behind ``client`` (and the CLI on PATH, unless given) what it is."""
+    version = client.version()
+    info = client.info()
+    options = security_options(info)
+    return EngineFacts(
+        server_version=str(version.get("Version")),
+        api_version=str(client.api.api_version),
+        min_api_version=str(version.get("MinAPIVersion")),
+        max_api_version=str(version.get("ApiVersion")),
+        default_builder=default_builder(client),
+        image_store=image_store_of(info),
+        storage_driver=str(info.get("Driver")),
+        cgroup_version=f"v{info.get('CgroupVersion') or '1'}",
+        cgroup_driver=str(info.get("CgroupDriver")),
+        rootless="rootless" in options,
+        userns_remap="userns" in options,
+        operating_system=str(info.get("OperatingSystem")),
+        cli=cli if cli is not None else cli_facts(),
+    )
