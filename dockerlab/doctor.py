@@ -70,18 +70,16 @@ def _engine_section(report: Report):
         return None
     report.add("engine", f"{location.url} (found via {location.how})", required=True)
     client = connect(location, timeout=30)
-    version = client.version()
-    info = client.info()
     import docker
 
-    report.add("versions", f"docker-py {docker.__version__}; server {version.get('Version')}; "
-               f"API {client.api.api_version} (server accepts {version.get('MinAPIVersion')}"
-               f"-{version.get('ApiVersion')})")
-    report.add("storage", f"{info.get('Driver')} on {info.get('OperatingSystem')}")
-    report.add("cgroups", f"{info.get('CgroupVersion', '?')} ({info.get('CgroupDriver')} "
-               f"driver); host sees {cgroup_version()}")
-    cli = shutil.which("docker")
-    report.add("docker CLI", cli or "not installed (the kit does not need it)", ok=bool(cli))
+    from .facts import engine_facts
+
+    facts = engine_facts(client)
+    for topic, detail in facts.rows():
+        report.add(topic, detail)
+    report.add("docker-py", f"{docker.__version__}; host sees cgroup {cgroup_version()}")
+    for note in facts.notes():
+        report.add("note", note, ok=False)
     return client
 
 

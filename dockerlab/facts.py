@@ -59,6 +59,7 @@ class CLIFacts:
     version: str | None = None
     buildx: str | None = None           # buildx plugin version, when the CLI has it
     compose: str | None = None          # "2.26.1 (docker compose)" or "1.29.2 (docker-compose)"
+    refused: str | None = None          # what the CLI said when it could not use this engine
 
     @property
     def buildkit_client(self) -> str | None:
@@ -70,17 +71,37 @@ class CLIFacts:
         return None
 
 
-def _cli_output(args: list[str]) -> str | None:
+def _run(args: list[str], environment: dict | None) -> subprocess.CompletedProcess | None:
+    env = dict(os.environ if environment is None else environment, DOCKER_CLI_HINTS="false")
     try:
-        done = subprocess.run(args, capture_output=True, text=True, timeout=CLI_TIMEOUT,
-                              env=dict(os.environ, DOCKER_CLI_HINTS="false"))
+        return subprocess.run(args, capture_output=True, text=True, timeout=CLI_TIMEOUT,
+                              env=env, stdin=subprocess.DEVNULL)
     except (OSError, subprocess.TimeoutExpired):
         return None
-    return done.stdout.strip() if done.returncode == 0 and done.stdout.strip() else None
 
 
-def cli_facts() -> CLIFacts:
-    """Ask the docker CLI (and Compose) on PATH what they are."""
+def _cli_output(args: list[str], environment: dict | None = None) -> str | None:
+    done = _run(args, environment)
+    if done is None or done.returncode != 0:
+        return None
+    return done.stdout.strip() or None
+
+
+def _cli_refusal(docker: str, environment: dict | None) -> str | None:
+    """``None`` when ``docker version`` reaches the engine, else the CLI's own words (an
+    engine whose minimum API version is above the CLI's, or the other way round)."""
+    done = _run([docker, "version", "--format", "{{.Server.APIVersion}}"], environment)
+    if done is None:
+        return "the docker CLI did not answer"
+    if done.returncode == 0:
+        return None
+    lines = [line for line in done.stderr.strip().splitlines() if line.strip()]
+    return lines[-1] if lines else f"docker version exited with {done.returncode}"
+
+
+def cli_facts(environment: dict | None = None) -> CLIFacts:
+    """Ask the docker CLI (and Compose) on PATH what they are; ``environment`` points the CLI
+    at the engine to ask (as :meth:`dockerlab.wire.Endpoint.cli_environment` gives it)."""
     docker = shutil.which("docker")
     compose = None
     if docker:
@@ -97,7 +118,7 @@ def cli_facts() -> CLIFacts:
     buildx = _cli_output([docker, "buildx", "version"])
     buildx_version = buildx.split()[1].lstrip("v") if buildx and len(buildx.split()) > 1 \
         else None
-    return CLIFacts(docker, version, buildx_version, compose)
+    return CLIFacts(docker, version, buildx_version, compose, _cli_refusal(docker, environment))
 
 
 @dataclass(frozen=True)
@@ -157,13 +178,44 @@ class EngineFacts:
             ("Compose", cli.compose or "not installed"),
         ]
 
+    def notes(self) -> list[str]:
+        """One sentence for each tool the kit's features use that is missing or cannot use
+        this engine: what is missing, and what the kit does instead."""
+        cli, notes = self.cli, []
+        if not cli.path:
+            notes.append("No docker CLI is installed: the notebooks show the commands you "
+                         "would type, but cannot run them; install Debian's docker-cli "
+                         "(Debian 13) or docker.io (Debian 12).")
+        elif cli.refused:
+            notes.append(f"The docker CLI at {cli.path} ({cli.version}) cannot use this engine "
+                         f"(it says: {cli.refused}); the kit talks to the engine through the "
+                         "SDK, and the CLI cells will fail until CLI and engine agree.")
+        if cli.path and not cli.buildkit_client:
+            notes.append(f"The docker CLI at {cli.path} ({cli.version}) has no buildx plugin, "
+                         "so BuildKit cannot be driven from it: `docker build` falls back to "
+                         "the deprecated classic builder, and so does the kit; install "
+                         "docker-buildx.")
+        if not cli.compose:
+            notes.append("Docker Compose is not installed: notebook 04's Compose section says "
+                         "so and skips its cells; install Debian's docker-compose.")
+        elif cli.compose.endswith("(docker-compose)") and version_tuple(cli.compose) < (2,):
+            notes.append(f"Only Compose v1 ({cli.compose}) is here, retired since 2023: the "
+                         "kit uses it, and its containers are named project_service_1 "
+                         "instead of v2's project-service-1.")
+        return notes
+
     def summary(self) -> str:
-        """One line, for the start of a test run or a lane."""
-        return ("engine facts: " + "; ".join(f"{name} {value}" for name, value in self.rows()))
+        """One line (and one per note), for the start of a test run or a lane."""
+        line = "engine facts: " + "; ".join(f"{name} {value}" for name, value in self.rows())
+        return "\n".join([line, *(f"note: {note}" for note in self.notes())])
+
+    def __str__(self) -> str:
+        width = max(len(name) for name, _ in self.rows())
+        lines = [f"{name:<{width}}  {value}" for name, value in self.rows()]
+        return "\n".join(lines + [f"note: {note}" for note in self.notes()])
 
     def _repr_pretty_(self, printer, cycle) -> None:
-        width = max(len(name) for name, _ in self.rows())
-        printer.text("\n".join(f"{name:<{width}}  {value}" for name, value in self.rows()))
+        printer.text(str(self))
 
 
 def default_builder(client) -> str:
@@ -174,6 +226,10 @@ def default_builder(client) -> str:
 
 def engine_facts(client, cli: CLIFacts | None = None) -> EngineFacts:
     """Ask the engine behind ``client`` (and the CLI on PATH, unless given) what it is."""
+    if cli is None:
+        from .wire import endpoint_of
+
+        cli = cli_facts(endpoint_of(client).cli_environment())
     version = client.version()
     info = client.info()
     options = security_options(info)
@@ -190,5 +246,5 @@ def engine_facts(client, cli: CLIFacts | None = None) -> EngineFacts:
         rootless="rootless" in options,
         userns_remap="userns" in options,
         operating_system=str(info.get("OperatingSystem")),
-        cli=cli if cli is not None else cli_facts(),
+        cli=cli,
     )

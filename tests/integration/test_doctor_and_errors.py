@@ -19,7 +19,8 @@ def _dockerlab(*args, env=None):
 def test_doctor_reports_the_engine_and_exits_zero(engine_location):
     done = _dockerlab("doctor")
     assert done.returncode == 0, done.stdout + done.stderr
-    for topic in ("engine", "versions", "storage", "cgroups", "base images",
+    for topic in ("engine", "API", "builder", "image store", "docker save", "cgroups",
+                  "rootless", "docker CLI", "Compose", "docker-py", "base images",
                   "local registry", "under the hood", "public pulls"):
         assert topic in done.stdout
     assert engine_location.url in done.stdout
