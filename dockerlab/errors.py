@@ -207,6 +207,8 @@ class ExerciseError(DockerLabError):
 
 _NO_SUCH_IMAGE = re.compile(r"(No such image|pull access denied|manifest unknown|"
                             r"repository does not exist)", re.I)
+_API_VERSION = re.compile(r"(client version \S+ is too (old|new)|(minimum|maximum) supported "
+                          r"API version)", re.I)
 _INVALID_REFERENCE = re.compile(r"(invalid reference format|invalid repository name|"
                                 r"must be lowercase)", re.I)
 
@@ -246,12 +248,22 @@ def translate(error: BaseException, *, engine: str = "the Docker Engine") -> Doc
             f"The engine has no such object: {_explanation(error)}.",
             "List what exists with `lab.client.containers.list(all=True)` (or networks, "
             "volumes) and check the name or ID.")
+    if isinstance(error, derr.InvalidVersion):
+        return ApiVersionRefused(
+            f"{engine} speaks an API version too old for this: {_explanation(error)}.",
+            "This feature needs a newer Docker Engine (`dockerlab engine facts` shows the "
+            "versions it accepts); the rest of the kit works on this one.")
     if isinstance(error, derr.BuildError):
         return BuildFailed(f"The build stopped: {error.msg}",
                            "Look at the failing step's output above, fix the Dockerfile "
                            "and build again.")
     if isinstance(error, derr.APIError):
         text = _explanation(error)
+        if _API_VERSION.search(text):
+            return ApiVersionRefused(
+                f"{engine} refused the API version asked for: {text}.",
+                "Client and engine must share an API version: let the client negotiate "
+                "(docker-py's version=\"auto\", the kit's default), or upgrade the older side.")
         if _INVALID_REFERENCE.search(text):
             return ImageNameInvalid(
                 f"That image name is not valid: {text}.",

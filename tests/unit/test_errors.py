@@ -33,6 +33,10 @@ def _api_error(message, status=400):
      errors.ContainerError),
     (requests.exceptions.ConnectionError("Connection aborted"), errors.EngineUnreachable),
     (docker.errors.BuildError("step failed", []), errors.BuildFailed),
+    (docker.errors.InvalidVersion("all is not supported for API version < 1.42"),
+     errors.ApiVersionRefused),
+    (_api_error("client version 1.41 is too old. Minimum supported API version is 1.44, "
+                "please upgrade your client to a newer version"), errors.ApiVersionRefused),
 ])
 def test_lower_level_errors_become_the_kits_own(error, expected):
     translated = errors.translate(error)
