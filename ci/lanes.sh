@@ -145,6 +145,11 @@ prepare() {
     fail "$lane: preparing failed: $(tail -3 "$BIND_STATE.prepare.log" | tr '\n' ' ')"
 }
 
+drop_state() {  # the engine's data goes; its log stays beside the state, for a red lane
+  cp "$BIND_STATE/var/lib/dockerlab/dockerd.log" "$BIND_STATE.dockerd.log" 2>/dev/null || true
+  rm -rf "$BIND_STATE"
+}
+
 lane_command() {  # the command a lane runs when none is given
   case "$1" in
     containerd-store) echo "./kit test $CONTAINERD_STORE_TESTS" ;;
@@ -163,6 +168,7 @@ lane_rootfs() {
   local start=$SECONDS status=0
   enter "$ROOT" nonet "ulimit -S -n $LANE_NOFILE; cd /kit && $command" || status=$?
   say "$lane: finished in $(( SECONDS - start )) s with exit status $status"
+  drop_state
   return $status
 }
 
