@@ -6,6 +6,7 @@ import pytest
 
 from dockerlab.build import build
 from dockerlab.errors import ImageError, ImageMissing, ImageNameInvalid
+from dockerlab.facts import engine_facts
 from dockerlab.layers import ChunkReader, LayerStream, read_image, read_save_stream
 from dockerlab.widgets.layer_explorer import MERGED, LayerExplorer
 
@@ -34,10 +35,34 @@ def built(module_lab):
 def test_base_image_layers_match_the_engine(module_lab):
     image = read_image(module_lab.client, module_lab.base_image)
     attrs = module_lab.client.api.inspect_image(module_lab.base_image)
+    facts = engine_facts(module_lab.client)
     assert image.diff_ids == attrs["RootFS"]["Layers"]
-    assert image.image_id == attrs["Id"] and image.layout == "classic"
+    assert image.image_id == attrs["Id"] and image.layout == facts.save_layout
     assert image.layers[0].instruction.startswith("COPY ")
     assert image.config.cmd == ["sh"] and "bin/busybox" in image.merged
+
+
+def test_the_image_id_is_the_digest_the_image_store_names_it_by(built, module_lab):
+    _, image = built
+    facts = engine_facts(module_lab.client)
+    assert image.id_is == facts.image_id_is
+    expected = image.manifest_digest if facts.image_id_is == "manifest" else image.config_digest
+    assert image.image_id == expected
+    assert (image.manifest_digest is not None) == (facts.save_layout == "oci")
+    assert f"digest of its {facts.image_id_is}" in image.id_sentence()
+
+
+def test_workdir_of_a_missing_directory_makes_a_layer_holding_it(module_lab):
+    dockerfile = "FROM dockerlab/busybox\nRUN mkdir /data\nWORKDIR /data\nWORKDIR /srv/app\n"
+    build(module_lab, dockerfile, tag="dockerlab-test/workdir:1", network_mode="none")
+    image = read_image(module_lab.client, "dockerlab-test/workdir:1")
+    steps = {step.instruction: step for step in image.history}
+    made = image.layers[steps["WORKDIR /srv/app"].layer - 1]
+    assert {(c.action, c.path, c.kind) for c in made.changes} == \
+        {("added", "srv", "dir"), ("added", "srv/app", "dir")}
+    existing = steps["WORKDIR /data"]  # no layer (classic builder) or an empty one (BuildKit)
+    assert existing.layer is None or image.layers[existing.layer - 1].changes == []
+    assert image.config.working_dir == "/srv/app"
 
 
 def test_layers_history_and_config(built):
@@ -130,6 +155,8 @@ def test_layer_explorer_widget(built, module_lab):
     explorer.image_picker.value = "dockerlab-test/layers:1"
     explorer.read_button.click()
     assert "5 layers" in explorer.status.value and "1 from the base image" in explorer.status.value
+    assert f"is the digest of its {engine_facts(module_lab.client).image_id_is}" in \
+        explorer.status.value
     assert "RUN rm /data/big" in explorer.layers_table.value
     explorer.layer_picker.value = 3
     assert "- " in explorer.tree.value and "big" in explorer.tree.value
