@@ -273,8 +273,8 @@ class ImageLayers:
     def id_sentence(self) -> str:
         """The image ID and what it is, in one sentence."""
         what = {"config": "its config (the JSON holding its settings and diff IDs)",
-                "manifest": "its image manifest (the JSON naming its config and layer blobs)",
-                "index": "its image index (the JSON naming one manifest per platform)"}
+                "manifest": "its manifest (the JSON naming its config and layer blobs)",
+                "index": "its index (the JSON naming one manifest per platform)"}
         return (f"The image ID {self.image_id[:19]}... is the digest of "
                 f"{what.get(self.id_is, 'none of the documents in its archive')}.")
 

@@ -86,7 +86,7 @@ def test_containerd_store_save_gzip_layers_and_a_manifest_digest_id():
     assert image.layout == "oci" and image.diff_ids == config["rootfs"]["diff_ids"]
     assert image.manifest_digest == digest(manifest)
     image.image_id = digest(manifest)  # what the containerd store's inspect says
-    assert image.id_is == "manifest" and "image manifest" in image.id_sentence()
+    assert image.id_is == "manifest" and "digest of its manifest" in image.id_sentence()
 
 
 def test_the_named_image_is_picked_from_a_save_of_two():
