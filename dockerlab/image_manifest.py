@@ -81,6 +81,14 @@ def id_is(image_id: str, config_digest: str, manifest_digest: str | None,
     return "unknown"
 
 
+def id_kinds(image_store: str) -> tuple[str, ...]:
+    """What an image ID can be the digest of on an image store (``EngineFacts.image_store``):
+    the classic store names an image by its config; the containerd store by what its
+    ``index.json`` entry points at, a manifest, or an index (BuildKit makes one to hold its
+    attestations, even for one platform)."""
+    return ("config",) if image_store == "classic" else ("manifest", "index")
+
+
 def host_architecture() -> str:
     return _ARCHITECTURES.get(platform.machine().lower(), platform.machine().lower())
 

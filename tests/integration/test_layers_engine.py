@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+
 import pytest
 
 from dockerlab.build import build
 from dockerlab.errors import ImageError, ImageMissing, ImageNameInvalid
 from dockerlab.facts import engine_facts
+from dockerlab.image_manifest import id_kinds
 from dockerlab.layers import ChunkReader, LayerStream, read_image, read_save_stream
 from dockerlab.widgets.layer_explorer import MERGED, LayerExplorer
 
@@ -50,6 +54,24 @@ def test_the_image_id_is_the_digest_the_image_store_names_it_by(built, module_la
     assert image.image_id == expected
     assert (image.manifest_digest is not None) == (facts.save_layout == "oci")
     assert f"digest of its {facts.image_id_is}" in image.id_sentence()
+
+
+def test_an_image_the_docker_cli_built_with_buildkit(module_lab, tmp_path):
+    """BuildKit on the containerd store makes an image index (for its attestations): the
+    ID is then the index's digest, and the reader follows the index to this platform."""
+    (tmp_path / "Dockerfile").write_text("FROM dockerlab/busybox\nRUN echo hi > /hi\n")
+    tag = "dockerlab-test/buildkit:1"
+    labels = [arg for key, value in module_lab.labels.items()
+              for arg in ("--label", f"{key}={value}")]
+    subprocess.run(["docker", "-H", module_lab.location.url, "build", "-q", "-t", tag,
+                    *labels, str(tmp_path)], check=True, capture_output=True,
+                   env=dict(os.environ, DOCKER_BUILDKIT="1"))
+    image = read_image(module_lab.client, tag)
+    facts = engine_facts(module_lab.client)
+    assert image.image_id == module_lab.client.api.inspect_image(tag)["Id"]
+    assert image.id_is in id_kinds(facts.image_store) and image.merged["hi"].layer == 2
+    assert (image.index_digest == image.image_id) == (image.id_is == "index")
+    assert (image.manifest_digest is not None) == (facts.save_layout == "oci")
 
 
 def test_workdir_of_a_missing_directory_makes_a_layer_holding_it(module_lab):
