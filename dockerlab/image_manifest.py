@@ -145,8 +145,9 @@ def _resolve(documents: dict, descriptor: dict, depth: int = 0) -> tuple[dict, s
         return document, digest, None
     if depth >= MAX_DEPTH or not document["manifests"]:
         raise corrupt(f"the image index {digest[:19]} lists no image manifest")
-    manifest, manifest_digest, _ = _resolve(documents, _platform_choice(document["manifests"]),
-                                            depth + 1)
+    present = [d for d in document["manifests"] if blob_key(d.get("digest", "")) in documents]
+    manifest, manifest_digest, _ = _resolve(
+        documents, _platform_choice(present or document["manifests"]), depth + 1)
     return manifest, manifest_digest, digest
 
 

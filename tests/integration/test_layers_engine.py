@@ -70,6 +70,7 @@ def test_an_image_the_docker_cli_built_with_buildkit(module_lab, tmp_path):
     facts = engine_facts(module_lab.client)
     assert image.image_id == module_lab.client.api.inspect_image(tag)["Id"]
     assert image.id_is in id_kinds(facts.image_store) and image.merged["hi"].layer == 2
+    assert len(image.base_layers) == 1  # found by layer prefix: BuildKit sets no Parent
     assert (image.index_digest == image.image_id) == (image.id_is == "index")
     assert (image.manifest_digest is not None) == (facts.save_layout == "oci")
 

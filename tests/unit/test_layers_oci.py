@@ -151,3 +151,19 @@ def test_index_without_manifests_is_corrupt():
     data = layout_tar({}, {"schemaVersion": 2, "manifests": []})
     with pytest.raises(ImageError, match="corrupted or truncated"):
         read(data)
+
+
+def test_a_platform_whose_manifest_was_not_saved_is_passed_over():
+    """A multi-platform image keeps only this machine's content: its index still lists the
+    others, whose manifests are missing from the archive."""
+    config = config_for([BASE])
+    blobs, manifest = image_blobs([BASE], config)
+    missing = json.dumps({"schemaVersion": 2, "layers": []}).encode()  # never saved
+    media = "application/vnd.oci.image.manifest.v1+json"
+    inner = json.dumps({"schemaVersion": 2, "manifests": [
+        descriptor(missing, media, platform={"architecture": "arch-a", "os": "linux"}),
+        descriptor(manifest, media, platform={"architecture": "arch-b", "os": "linux"})]})
+    blobs[digest(inner.encode())] = inner.encode()
+    data = layout_tar(blobs, {"schemaVersion": 2,
+                              "manifests": [named(inner.encode(), "demo/multi:1")]})
+    assert read(data, name="demo/multi:1").manifest_digest == digest(manifest)
