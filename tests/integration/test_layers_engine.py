@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import tracemalloc
 
 import pytest
 
@@ -73,6 +74,25 @@ def test_an_image_the_docker_cli_built_with_buildkit(module_lab, tmp_path):
     assert len(image.base_layers) == 1  # found by layer prefix: BuildKit sets no Parent
     assert (image.index_digest == image.image_id) == (image.id_is == "index")
     assert (image.manifest_digest is not None) == (facts.save_layout == "oci")
+
+
+def test_the_save_stream_is_read_without_holding_it_in_memory(module_lab):
+    """64 MB of incompressible bytes in one layer: the reader's peak Python memory stays a
+    fraction of it, on Docker's layout and the OCI layout, plain or gzip layers alike."""
+    size = 64 << 20
+    build(module_lab, "FROM dockerlab/busybox\n"
+          "RUN dd if=/dev/urandom of=/big bs=1048576 count=64 2>/dev/null\n",
+          tag="dockerlab-test/big:1", network_mode="none")
+    tracemalloc.start()
+    try:
+        image = read_image(module_lab.client, "dockerlab-test/big:1", find_base=False)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert image.merged["big"].entry.size == size
+    assert image.diff_ids == module_lab.client.api.inspect_image(
+        "dockerlab-test/big:1")["RootFS"]["Layers"]
+    assert peak < size // 3, f"peak {peak >> 20} MB while reading a {size >> 20} MB layer"
 
 
 def test_workdir_of_a_missing_directory_makes_a_layer_holding_it(module_lab):
