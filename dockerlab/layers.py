@@ -917,6 +917,10 @@ class LayerStream:
                 finally:
                     layer.sha.close()
         self.image = analyze(self.archive, self.name)
+        try:
+            self.image.image_id = self.client.api.inspect_image(self.name)["Id"]
+        except Exception as error:  # noqa: BLE001 - said in the kit's words
+            raise translate(error) from None
 
 
 def iter_layer_tars(client, name: str) -> Iterator[LayerTar]:

@@ -173,7 +173,7 @@ def test_layer_stream_gives_each_layer_tar_and_its_diff_id(built, module_lab):
         seen[layer.key] = (names, layer.diff_id)      # ...then the digest is known
     assert any("data/keep" in names for names, _ in seen.values())
     assert sorted(diff for _, diff in seen.values()) == sorted(image.diff_ids)
-    assert stream.image.diff_ids == image.diff_ids
+    assert stream.image.diff_ids == image.diff_ids and stream.image.image_id == image.image_id
 
 
 def test_missing_image_and_typo_and_bad_name(module_lab):
