@@ -24,11 +24,16 @@ nested streams of tens of thousands of files several times slower than the strea
 
 Two layouts are understood:
 
-* the classic ``docker save`` layout (Docker < 25): ``manifest.json``, ``<config>.json``,
-  ``<v1-id>/layer.tar`` (a duplicate layer is a symlink to the first copy);
-* the OCI layout (Docker 25+): ``index.json``, ``oci-layout``, ``blobs/sha256/<digest>``
-  holding manifests, config and layers (uncompressed, or gzip-compressed from other tools),
+* Docker's own ``docker save`` layout (Engine < 25, ``layout == "docker"``):
+  ``manifest.json``, ``<config>.json``, ``<v1-id>/layer.tar`` (a duplicate layer is a
+  symlink to the first copy);
+* the OCI layout (Engine 25+, ``layout == "oci"``): ``index.json``, ``oci-layout``,
+  ``blobs/sha256/<digest>`` holding manifests, config and layers (plain tars from the
+  classic image store, gzip-compressed from the containerd image store and other tools),
   plus Docker's compatibility ``manifest.json`` when Docker wrote it.
+
+Which image of the archive, and the digests naming it (config, manifest, index: what an image
+ID is depends on the image store), is :mod:`dockerlab.image_manifest`'s job.
 
 When the manifest comes last (both layouts as Docker writes them: members are in name order,
 so layers come before ``manifest.json``/``index.json``), nothing is read twice: every layer
@@ -80,12 +85,15 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from .errors import DockerLabError, ImageError, translate
+from .image_manifest import choose_image, id_is
+from .image_manifest import corrupt as _corrupt
 from .tarstream import ByteStream, Member, iter_tar
 
 #: bytes asked of the engine (and of a file) at a time
 BUFSIZE = 1 << 20
 WHITEOUT_PREFIX = ".wh."
 OPAQUE = ".wh..wh..opq"
+ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
 #: JSON members larger than this are not kept (configs and manifests are a few KB)
 MAX_JSON = 16 << 20
 
@@ -141,7 +149,9 @@ class Layer:
 
     @property
     def size(self) -> int:
-        """Bytes of file content in this layer (what ``docker history`` reports)."""
+        """Bytes of file content in this layer: what ``docker history`` reports on the
+        classic image store (the containerd store reports the layer's disk usage, so
+        directories count there too)."""
         return sum(entry.size for entry in self.entries)
 
     def count(self, action: str) -> int:
@@ -240,8 +250,8 @@ class ImageLayers:
     """An image read from its save stream: layers, history, config, merged view, waste."""
 
     name: str
-    image_id: str
-    layout: str  # 'classic' or 'oci'
+    image_id: str  # the engine's ID (read_image); from a tarball: the config digest
+    layout: str  # what `docker save` wrote: 'docker' (Engine < 25) or 'oci'
     layers: list[Layer]
     history: list[HistoryStep]
     config: ImageConfig
@@ -249,6 +259,24 @@ class ImageLayers:
     merged: dict[str, MergedFile]
     wasted: list[WastedCopy]
     efficiency: float
+    config_digest: str = ""
+    manifest_digest: str | None = None  # the image manifest's, in the OCI layout only
+    index_digest: str | None = None  # the image index's, when the image is one
+
+    @property
+    def id_is(self) -> str:
+        """What the image ID is the digest of: ``'config'`` (classic image store),
+        ``'manifest'`` or ``'index'`` (containerd image store), or ``'unknown'``."""
+        return id_is(self.image_id, self.config_digest, self.manifest_digest,
+                     self.index_digest)
+
+    def id_sentence(self) -> str:
+        """The image ID and what it is, in one sentence."""
+        what = {"config": "its config (the JSON holding its settings and diff IDs)",
+                "manifest": "its manifest (the JSON naming its config and layer blobs)",
+                "index": "its index (the JSON naming one manifest per platform)"}
+        return (f"The image ID {self.image_id[:19]}... is the digest of "
+                f"{what.get(self.id_is, 'none of the documents in its archive')}.")
 
     @property
     def diff_ids(self) -> list[str]:
@@ -538,6 +566,7 @@ class SaveArchive:
         self.json: dict[str, object] = {}
         self.layers: dict[str, IndexedLayer] = {}
         self.links: dict[str, str] = {}
+        self.zstd: set[str] = set()  # zstd-compressed layers: not readable here
 
     def members(self, source) -> Iterator[tuple[str, Member]]:
         """Walk the outer tar, noting symlinks; yields the regular-file members."""
@@ -559,6 +588,9 @@ class SaveArchive:
         head = member.read(512)
         if (is_blob or name.endswith("layer.tar")) and _looks_like_layer(head):
             return head
+        if is_blob and head[:4] == ZSTD_MAGIC:
+            self.zstd.add(name)
+            return None
         if head.lstrip()[:1] in (b"{", b"[") and member.info.size <= MAX_JSON:
             try:
                 self.json[name] = json.loads(head + member.read())
@@ -581,6 +613,12 @@ class SaveArchive:
         while key not in self.layers and key in self.links and key not in seen:
             seen.add(key)
             key = self.links[key]
+        if key in self.zstd:
+            raise ImageError(
+                f"The layer '{key}' is zstd-compressed, which the kit cannot decompress "
+                "(Python's standard library reads zstd only since 3.14).",
+                "Save an image whose layers are plain or gzip tars (images the engine "
+                "built are), or read this one with a tool that knows zstd.")
         if key not in self.layers:
             raise _corrupt(f"the layer '{key}' named by the manifest is not in the archive")
         return self.layers[key]
@@ -605,63 +643,7 @@ class _archive_errors:
         return False
 
 
-def _corrupt(detail: str) -> ImageError:
-    return ImageError(
-        f"The image archive is corrupted or truncated: {detail}.",
-        "Save the image again (`docker save -o image.tar NAME`, or read it straight from the "
-        "engine with `read_image(lab.client, NAME)`); a partial download or copy cuts the "
-        "archive short.")
-
-
 # --- from manifest to image --------------------------------------------------------------------
-
-
-def _manifest(archive: SaveArchive, name: str) -> tuple[str, str, dict, list[str]]:
-    """``(layout, config key, config, layer keys in stack order)`` from the manifest."""
-    oci = "index.json" in archive.json
-    legacy = archive.json.get("manifest.json")
-    if isinstance(legacy, list) and legacy:
-        entry = _pick(legacy, name)
-        key = _normal(entry.get("Config", ""))
-        config = archive.json.get(key)
-        if isinstance(config, dict):
-            return ("oci" if oci else "classic"), key, config, \
-                [_normal(k) for k in entry.get("Layers") or []]
-    if oci:
-        manifest = _oci_manifest(archive, archive.json["index.json"])
-        key = _blob(manifest["config"]["digest"])
-        config = archive.json.get(key)
-        if isinstance(config, dict):
-            return "oci", key, config, [_blob(d["digest"]) for d in manifest.get("layers", [])]
-    raise _corrupt("no manifest.json or index.json with a readable image config")
-
-
-def _pick(entries: list[dict], name: str) -> dict:
-    wanted = {name, f"{name}:latest"} if name else set()
-    for entry in entries:
-        if wanted & set(entry.get("RepoTags") or []):
-            return entry
-    return entries[0]
-
-
-def _blob(digest: str) -> str:
-    algorithm, _, hexdigest = digest.partition(":")
-    return f"blobs/{algorithm}/{hexdigest}"
-
-
-def _oci_manifest(archive: SaveArchive, index: dict, depth: int = 0) -> dict:
-    """Follow an OCI index down to one image manifest (linux/amd64 or the first)."""
-    manifests = index.get("manifests") or []
-    if not manifests or depth > 3:
-        raise _corrupt("index.json lists no image manifest")
-    chosen = next((m for m in manifests if (m.get("platform") or {}).get("architecture")
-                   in (None, "amd64")), manifests[0])
-    document = archive.json.get(_blob(chosen["digest"]))
-    if not isinstance(document, dict):
-        raise _corrupt(f"the manifest {chosen['digest'][:19]} is not in the archive")
-    if "manifests" in document:
-        return _oci_manifest(archive, document, depth + 1)
-    return document
 
 
 def match_history(history: list[dict], layer_count: int) -> list[HistoryStep]:
@@ -791,8 +773,9 @@ def _short(instruction: str, width: int = 40) -> str:
 
 def analyze(archive: SaveArchive, name: str = "") -> ImageLayers:
     """Turn an indexed archive into an :class:`ImageLayers` (pure: no engine needed)."""
-    layout, config_key, config, keys = _manifest(archive, name)
-    indexed = [archive.layer(key) for key in keys]
+    chosen = choose_image(archive.json, name)
+    config = chosen.config
+    indexed = [archive.layer(key) for key in chosen.layer_keys]
     expected = list((config.get("rootfs") or {}).get("diff_ids") or [])
     if expected and len(expected) != len(indexed):
         raise _corrupt(f"the manifest lists {len(indexed)} layers, the config {len(expected)}")
@@ -802,8 +785,9 @@ def analyze(archive: SaveArchive, name: str = "") -> ImageLayers:
                            f"({item.diff_id[:19]} instead of {diff_id[:19]})")
     history = match_history(config.get("history") or [], len(indexed))
     image = stack(indexed, history)
-    image.name, image.layout = name, layout
-    image.image_id = "sha256:" + posixpath.basename(config_key).removesuffix(".json")
+    image.name, image.layout = name, chosen.layout
+    image.config_digest, image.image_id = chosen.config_digest, chosen.config_digest
+    image.manifest_digest, image.index_digest = chosen.manifest_digest, chosen.index_digest
     image.config, image.raw_config = ImageConfig.from_config(config), config
     return image
 
@@ -933,6 +917,10 @@ class LayerStream:
                 finally:
                     layer.sha.close()
         self.image = analyze(self.archive, self.name)
+        try:
+            self.image.image_id = self.client.api.inspect_image(self.name)["Id"]
+        except Exception as error:  # noqa: BLE001 - said in the kit's words
+            raise translate(error) from None
 
 
 def iter_layer_tars(client, name: str) -> Iterator[LayerTar]:

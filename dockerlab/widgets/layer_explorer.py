@@ -103,7 +103,8 @@ class LayerExplorer(widgets.VBox):
         image = self.image
         self.status.value = (f"<b>{html.escape(name)}</b>: {len(image.layers)} layers "
                              f"({len(image.base_layers)} from the base image), "
-                             f"{human_size(image.size)}, {len(image.merged)} paths")
+                             f"{human_size(image.size)}, {len(image.merged)} paths. "
+                             f"{html.escape(image.id_sentence())}")
         self.layers_table.value = layers_html(image)
         options = [("merged view", MERGED)] + [
             (f"{layer.number}: {layer.instruction[:60]}", layer.number) for layer in image.layers]

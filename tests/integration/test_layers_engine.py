@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import tracemalloc
+
 import pytest
 
 from dockerlab.build import build
 from dockerlab.errors import ImageError, ImageMissing, ImageNameInvalid
+from dockerlab.facts import engine_facts
+from dockerlab.image_manifest import id_kinds
 from dockerlab.layers import ChunkReader, LayerStream, read_image, read_save_stream
 from dockerlab.widgets.layer_explorer import MERGED, LayerExplorer
 
@@ -34,10 +40,72 @@ def built(module_lab):
 def test_base_image_layers_match_the_engine(module_lab):
     image = read_image(module_lab.client, module_lab.base_image)
     attrs = module_lab.client.api.inspect_image(module_lab.base_image)
+    facts = engine_facts(module_lab.client)
     assert image.diff_ids == attrs["RootFS"]["Layers"]
-    assert image.image_id == attrs["Id"] and image.layout == "classic"
+    assert image.image_id == attrs["Id"] and image.layout == facts.save_layout
     assert image.layers[0].instruction.startswith("COPY ")
     assert image.config.cmd == ["sh"] and "bin/busybox" in image.merged
+
+
+def test_the_image_id_is_the_digest_the_image_store_names_it_by(built, module_lab):
+    _, image = built
+    facts = engine_facts(module_lab.client)
+    assert image.id_is == facts.image_id_is
+    expected = image.manifest_digest if facts.image_id_is == "manifest" else image.config_digest
+    assert image.image_id == expected
+    assert (image.manifest_digest is not None) == (facts.save_layout == "oci")
+    assert f"digest of its {facts.image_id_is}" in image.id_sentence()
+
+
+def test_an_image_the_docker_cli_built_with_buildkit(module_lab, tmp_path):
+    """BuildKit on the containerd store makes an image index (for its attestations): the
+    ID is then the index's digest, and the reader follows the index to this platform."""
+    (tmp_path / "Dockerfile").write_text("FROM dockerlab/busybox\nRUN echo hi > /hi\n")
+    tag = "dockerlab-test/buildkit:1"
+    labels = [arg for key, value in module_lab.labels.items()
+              for arg in ("--label", f"{key}={value}")]
+    subprocess.run(["docker", "-H", module_lab.location.url, "build", "-q", "-t", tag,
+                    *labels, str(tmp_path)], check=True, capture_output=True,
+                   env=dict(os.environ, DOCKER_BUILDKIT="1"))
+    image = read_image(module_lab.client, tag)
+    facts = engine_facts(module_lab.client)
+    assert image.image_id == module_lab.client.api.inspect_image(tag)["Id"]
+    assert image.id_is in id_kinds(facts.image_store) and image.merged["hi"].layer == 2
+    assert len(image.base_layers) == 1  # found by layer prefix: BuildKit sets no Parent
+    assert (image.index_digest == image.image_id) == (image.id_is == "index")
+    assert (image.manifest_digest is not None) == (facts.save_layout == "oci")
+
+
+def test_the_save_stream_is_read_without_holding_it_in_memory(module_lab):
+    """64 MB of incompressible bytes in one layer: the reader's peak Python memory stays a
+    fraction of it, on Docker's layout and the OCI layout, plain or gzip layers alike."""
+    size = 64 << 20
+    build(module_lab, "FROM dockerlab/busybox\n"
+          "RUN dd if=/dev/urandom of=/big bs=1048576 count=64 2>/dev/null\n",
+          tag="dockerlab-test/big:1", network_mode="none")
+    tracemalloc.start()
+    try:
+        image = read_image(module_lab.client, "dockerlab-test/big:1", find_base=False)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert image.merged["big"].entry.size == size
+    assert image.diff_ids == module_lab.client.api.inspect_image(
+        "dockerlab-test/big:1")["RootFS"]["Layers"]
+    assert peak < size // 3, f"peak {peak >> 20} MB while reading a {size >> 20} MB layer"
+
+
+def test_workdir_of_a_missing_directory_makes_a_layer_holding_it(module_lab):
+    dockerfile = "FROM dockerlab/busybox\nRUN mkdir /data\nWORKDIR /data\nWORKDIR /srv/app\n"
+    build(module_lab, dockerfile, tag="dockerlab-test/workdir:1", network_mode="none")
+    image = read_image(module_lab.client, "dockerlab-test/workdir:1")
+    steps = {step.instruction: step for step in image.history}
+    made = image.layers[steps["WORKDIR /srv/app"].layer - 1]
+    assert {(c.action, c.path, c.kind) for c in made.changes} == \
+        {("added", "srv", "dir"), ("added", "srv/app", "dir")}
+    existing = steps["WORKDIR /data"]  # no layer (classic builder) or an empty one (BuildKit)
+    assert existing.layer is None or image.layers[existing.layer - 1].changes == []
+    assert image.config.working_dir == "/srv/app"
 
 
 def test_layers_history_and_config(built):
@@ -105,7 +173,7 @@ def test_layer_stream_gives_each_layer_tar_and_its_diff_id(built, module_lab):
         seen[layer.key] = (names, layer.diff_id)      # ...then the digest is known
     assert any("data/keep" in names for names, _ in seen.values())
     assert sorted(diff for _, diff in seen.values()) == sorted(image.diff_ids)
-    assert stream.image.diff_ids == image.diff_ids
+    assert stream.image.diff_ids == image.diff_ids and stream.image.image_id == image.image_id
 
 
 def test_missing_image_and_typo_and_bad_name(module_lab):
@@ -130,6 +198,8 @@ def test_layer_explorer_widget(built, module_lab):
     explorer.image_picker.value = "dockerlab-test/layers:1"
     explorer.read_button.click()
     assert "5 layers" in explorer.status.value and "1 from the base image" in explorer.status.value
+    assert f"is the digest of its {engine_facts(module_lab.client).image_id_is}" in \
+        explorer.status.value
     assert "RUN rm /data/big" in explorer.layers_table.value
     explorer.layer_picker.value = 3
     assert "- " in explorer.tree.value and "big" in explorer.tree.value

@@ -1,4 +1,4 @@
-"""The layer reader on small save tarballs built in memory: classic and OCI layouts."""
+"""The layer reader on small save tarballs built in memory: Docker's layout and OCI's."""
 
 from __future__ import annotations
 
@@ -75,7 +75,7 @@ def config_for(layers: list[bytes], history: list[dict] | None = None, **inner) 
 
 def classic_archive(layers: list[bytes], config: dict, manifest_first: bool = False,
                     duplicate_as_symlink: bool = False) -> bytes:
-    """The classic `docker save` layout: <id>/layer.tar, <config>.json, manifest.json."""
+    """Docker's own `docker save` layout (< 25): <id>/layer.tar, <config>.json, manifest.json."""
     config_bytes = json.dumps(config).encode()
     config_name = hashlib.sha256(config_bytes).hexdigest() + ".json"
     ids = [hashlib.sha256(f"v1-{i}".encode()).hexdigest() for i in range(len(layers))]
@@ -173,7 +173,7 @@ def read(data: bytes, chunk: int = 777, name: str = "demo:1"):
 def test_classic_layout_in_stack_order_whatever_the_archive_order(manifest_first):
     config = config_for(LAYERS, HISTORY)
     image = read(classic_archive(LAYERS, config, manifest_first=manifest_first))
-    assert image.layout == "classic"
+    assert image.layout == "docker" and image.manifest_digest is None
     assert image.diff_ids == config["rootfs"]["diff_ids"]
     assert [layer.size for layer in image.layers] == [1050, 410, 90, 5]
     assert image.image_id == "sha256:" + hashlib.sha256(json.dumps(config).encode()).hexdigest()

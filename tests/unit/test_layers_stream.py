@@ -128,10 +128,10 @@ class FakeClient:
         self.api = api
 
 
-@pytest.mark.parametrize("layout", ["classic", "oci", "oci-gzip"])
+@pytest.mark.parametrize("layout", ["docker", "oci", "oci-gzip"])
 def test_layer_stream_yields_each_layer_tar_with_its_diff_id(layout):
     config = config_for(LAYERS, HISTORY)
-    archive = classic_archive(LAYERS, config) if layout == "classic" else \
+    archive = classic_archive(LAYERS, config) if layout == "docker" else \
         oci_archive(LAYERS, config, compress=layout == "oci-gzip")
     client = FakeClient(FakeAPI(archive, {"demo:1": {"Id": "x"}}))
     stream = LayerStream(client, "demo:1")

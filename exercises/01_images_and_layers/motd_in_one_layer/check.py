@@ -11,7 +11,7 @@ HINTS = [
     "in the image, and CMD to make `cat /motd.txt` the default command.",
     "COPY makes one layer from a file of the build context: pass "
     "`{'motd.txt': 'layers are read-only\\n'}` as the files. CMD, ENV, LABEL... change only "
-    "settings and add no layer.",
+    "settings and add no layer (WORKDIR does, when its directory does not exist yet).",
     "Dockerfile: `FROM dockerlab/busybox`, `COPY motd.txt /motd.txt`, "
     "`CMD [\"cat\", \"/motd.txt\"]`; then `build(lab, dockerfile, files, tag='my/motd:1')`.",
 ]
@@ -33,4 +33,5 @@ def check(lab, answer):
     expect("motd.txt" in image.merged, "The image has no /motd.txt.")
     own = len(image.own_layers)
     expect(own <= 1, f"Your image adds {own} layers to the base image; one is enough "
-           "(each RUN, COPY or ADD makes a layer).")
+           "(each RUN, COPY or ADD makes a layer, and so does a WORKDIR that creates its "
+           "directory).")
