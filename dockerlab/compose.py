@@ -160,9 +160,8 @@ class ComposeProject:
                                  f"{done.stderr.strip()[-1200:]}",
                                  f"Read Compose's message; `{tool.name} config` checks "
                                  "the file.")
-        lines = (done.stdout + done.stderr).splitlines()
-        return "\n".join(line for line in lines if line.strip() and
-                         not line.rstrip().endswith("..."))  # progress lines without a tty
+        return "\n".join(line.strip() for line in (done.stdout + done.stderr).splitlines()
+                         if not _progress(line))
 
     def up(self) -> str:
         """Create the network and start one container per service; like ``up -d``."""
@@ -188,6 +187,13 @@ class ComposeProject:
     def networks(self) -> list[str]:
         return sorted(n.name for n in self.client.networks.list(
             filters={"label": [f"{PROJECT_LABEL}={self.name}"]}))
+
+
+def _progress(line: str) -> bool:
+    """A line that only says a step is under way (v1 ``Creating x ...``, v2 ``Container x
+    Creating``): the line saying it is done follows; blank lines count too."""
+    words = line.split()
+    return not words or line.rstrip().endswith("...") or words[-1].endswith("ing")
 
 
 def project_for(lab, directory: str | Path, spec: dict | None = None) -> ComposeProject:

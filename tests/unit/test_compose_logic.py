@@ -32,3 +32,11 @@ def test_the_compose_file_has_no_obsolete_version_key_and_carries_the_labels():
     assert "version" not in spec
     assert all(service["labels"] == lab.labels for service in spec["services"].values())
     assert spec["networks"]["default"]["labels"] == lab.labels
+
+
+def test_only_the_lines_saying_a_step_is_done_are_kept():
+    v2 = [" Container p-web-1  Creating", " Container p-web-1  Created", ""]
+    v1 = ["Creating network \"p_default\" with the default driver", "Creating p_web_1 ...",
+          "Creating p_web_1 ... done"]
+    assert [line for line in v2 + v1 if not compose._progress(line)] == [
+        " Container p-web-1  Created", v1[0], v1[2]]

@@ -319,3 +319,10 @@ def test_host_box_refused_with_advice_when_not_root(monkeypatch):
     monkeypatch.setattr(linux.os, "geteuid", lambda: 1000)
     with pytest.raises(NeedsRoot, match="helper"):
         linux.box_for(None, linux.HOST)
+
+
+def test_uid_maps_are_read_as_ranges():
+    host = "         0          0 4294967295\n"
+    remapped = "         0     165536      65536\n"
+    assert namespaces.parse_uid_map(host) == [(0, 0, 4294967295)]
+    assert namespaces.parse_uid_map(remapped + "garbage\n") == [(0, 165536, 65536)]
