@@ -284,10 +284,8 @@ def run_to_end(lab, command, timeout: float = 60, **options) -> tuple[State, str
 def operate(container, operation: str, **options) -> State:
     """Apply one lifecycle operation and return the state it leads to.
 
-    Mirrors ``docker start|pause|unpause|stop|kill|restart|rm``. A refusal from the engine
-    (unpausing a running container, say) becomes one :class:`InvalidContainerState` with the
-    engine's own words and the operations possible from the current state.
-    """
+    Mirrors ``docker start|pause|unpause|stop|kill|restart|rm``; a refusal (unpausing a
+    running container, say) becomes an :class:`InvalidContainerState` (:func:`refused`)."""
     if operation not in ALLOWED_FROM:
         raise ContainerError(f"'{operation}' is not a container operation.",
                              f"Use one of: {', '.join(ALLOWED_FROM)}.")
@@ -309,17 +307,19 @@ def operate(container, operation: str, **options) -> State:
 
 
 def refused(container, operation: str, error) -> DockerLabError:
-    """An engine refusal explained: what the engine said, and what is possible instead."""
+    """A refusal explained: ``.operation``, ``.status`` and the engine's own ``.engine_says``."""
     text = _explanation(error)
     if _command_missing(text):
         return start_failure(error, container.attrs.get("Config", {}).get("Cmd"),
                              container.attrs.get("Config", {}).get("Image", "?"))
     status = state_of(container).status
     possible = [op for op, states in ALLOWED_FROM.items() if status in states]
-    return InvalidContainerState(
+    refusal = InvalidContainerState(
         f"Cannot {operation} the container '{container.name}' while it is {status}. "
         f"The engine says: {text}.",
         f"From '{status}' you can: {', '.join(possible) or 'nothing but look at it'}.")
+    refusal.operation, refusal.status, refusal.engine_says = operation, status, text
+    return refusal
 
 
 @dataclass

@@ -237,9 +237,17 @@ def free_subnet() -> str:
                             "Remove leftover private engines (`leftover_engines()`).")
 
 
+def link_exists(name: str) -> bool:
+    """Whether this network namespace has an interface ``name`` (``ip link show NAME``).
+
+    Asked with ``ip``, not ``/sys/class/net``: a /sys mounted in another network namespace
+    (a container's or a chroot's bind mount of the host's) lists that namespace's links."""
+    return _ip("link", "show", "dev", name).returncode == 0
+
+
 def create_bridge(name: str) -> str:
     """Create and bring up a Linux bridge ``name``; similar to ``ip link add ... type bridge``."""
-    if Path(f"/sys/class/net/{name}").exists():
+    if link_exists(name):
         return name
     address = free_subnet()
     for step in (("link", "add", "name", name, "type", "bridge"),
@@ -253,7 +261,7 @@ def create_bridge(name: str) -> str:
 
 
 def delete_bridge(name: str) -> None:
-    if Path(f"/sys/class/net/{name}").exists():
+    if link_exists(name):
         _ip("link", "delete", name)
 
 

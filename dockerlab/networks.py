@@ -188,6 +188,18 @@ class Interface:
     name: str
     addresses: list[str] = field(default_factory=list)
 
+    @property
+    def ipv4(self) -> list[str]:
+        """The IPv4 addresses (``127.0.0.1/8``): every engine gives these the same way."""
+        return [a for a in self.addresses if ":" not in a]
+
+    @property
+    def ipv6(self) -> list[str]:
+        """The IPv6 addresses (``::1/128`` on loopback): whether a container has them
+        depends on the engine's release and the kernel's settings (Docker 20.10 turns IPv6
+        off in a container's namespace, Docker 26 leaves ``::1`` on loopback), so ask."""
+        return [a for a in self.addresses if ":" in a]
+
     def __str__(self) -> str:
         return f"{self.name}: {', '.join(self.addresses) or '(no address)'}"
 
@@ -248,6 +260,22 @@ def interfaces(lab, container) -> list[Interface]:
 def routes(lab, container) -> list[Route]:
     """The container's routing table seen from inside; similar to ``docker exec C ip route``."""
     return parse_ip_route(inside(lab, container, "ip route"))
+
+
+def parse_nameservers(text: str) -> list[str]:
+    """The ``nameserver`` addresses of a resolv.conf; comments (Docker 26 and later add
+    ``# Overrides: [nameservers ...]`` and ``# Based on host file ...``) are left out."""
+    found = []
+    for line in text.splitlines():
+        words = line.split("#", 1)[0].split()
+        if len(words) >= 2 and words[0] == "nameserver":
+            found.append(words[1])
+    return found
+
+
+def nameservers(lab, container) -> list[str]:
+    """Where the container sends DNS queries; ``docker exec C cat /etc/resolv.conf``."""
+    return parse_nameservers(inside(lab, container, "cat /etc/resolv.conf"))
 
 
 def attachments(container) -> dict[str, str]:

@@ -141,14 +141,15 @@ def remove_volume(lab, name: str) -> None:
 
 
 def prune_volumes(lab) -> list[str]:
-    """Remove this session's volumes that no container uses; returns their names.
+    """Remove this session's volumes that no container uses, named ones included.
 
-    Similar to ``docker volume prune --filter label=io.dockerlab.session=SESSION``: the
-    filter is always the session's labels, so a volume the kit did not make (or another
-    session made) is never touched.
+    Similar to ``docker volume prune --all --filter label=io.dockerlab.session=SESSION``
+    (``--all`` only where the engine needs it: :func:`prune_spares_named`): the filter is
+    always the session's labels, so a volume the kit did not make (or another session made)
+    is never touched. Returns the names of the removed volumes.
     """
     filters = labels.session_filter(lab.session)
-    if _api_at_least(lab, "1.42"):  # newer engines prune only anonymous volumes unless all
+    if prune_spares_named(lab):  # ask for named ones too, like `docker volume prune --all`
         filters["all"] = ["true"]
     try:
         result = lab.client.api.prune_volumes(filters=filters)
@@ -157,10 +158,32 @@ def prune_volumes(lab) -> list[str]:
     return sorted(result.get("VolumesDeleted") or [])
 
 
-def _api_at_least(lab, version: str) -> bool:
+#: the API version since which ``docker volume prune`` spares named volumes (Engine 23.0)
+PRUNE_SPARES_NAMED_SINCE = "1.42"
+#: the label those engines put on an anonymous volume (``docker run -v /data``, an image's
+#: VOLUME) and that a plain prune looks for
+ANONYMOUS_LABEL = "com.docker.volume.anonymous"
+
+
+def prune_spares_named(lab) -> bool:
+    """Whether ``docker volume prune`` keeps unused *named* volumes when talking to this
+    engine: it does when the API version in use is 1.42 (Engine 23.0) or later, unless
+    asked with ``--all`` (the ``all=true`` filter); before, it removed every unused volume."""
     from docker.utils import version_gte
 
-    return version_gte(lab.client.api.api_version, version)
+    return version_gte(lab.client.api.api_version, PRUNE_SPARES_NAMED_SINCE)
+
+
+def prune_scope(lab) -> str:
+    """What ``docker volume prune`` removes on this engine, in one sentence."""
+    api = lab.client.api.api_version
+    if prune_spares_named(lab):
+        return (f"With API {api}, `docker volume prune` removes only unused anonymous "
+                f"volumes (the ones labelled {ANONYMOUS_LABEL}, as `docker run -v /data` "
+                "makes them); unused named volumes go too only with `docker volume prune "
+                "--all` (the filter all=true).")
+    return (f"With API {api} (older than {PRUNE_SPARES_NAMED_SINCE}, Engine 23.0), "
+            "`docker volume prune` removes every unused volume, named or anonymous.")
 
 
 # --- what survives a container ----------------------------------------------------------

@@ -97,6 +97,16 @@ _pending_lock = threading.Lock()
 _counter = itertools.count(1)
 
 
+def _inside(tar, directory: str):
+    """The members of a tar stream, refusing any that would land outside ``directory``."""
+    for member in tar:
+        if member.name.startswith("/") or ".." in Path(member.name).parts:
+            raise DemoFailed(f"A layer holds '{member.name}', a path outside its folder "
+                             f"{directory}; nothing of it is unpacked further.",
+                             "Unpack only layers of images you built or trust.")
+        yield member
+
+
 def on_exit(action) -> int:
     """Remember ``action`` to run at interpreter exit; returns a key for :func:`done`."""
     with _pending_lock:
@@ -232,7 +242,10 @@ class HostBox(Box):
         import tarfile
 
         with tarfile.open(fileobj=fileobj, mode="r|*") as tar:
-            tar.extractall(directory, filter="tar")
+            if hasattr(tarfile, "tar_filter"):  # Python 3.11.4 and later
+                tar.extractall(directory, filter="tar")
+            else:  # Debian 12's Python 3.11.2 has no filters; refuse what "tar" refuses
+                tar.extractall(directory, members=_inside(tar, directory))
 
     def set_opaque(self, directory: str) -> bool:
         """Mark ``directory`` opaque for overlayfs (hides the lower layers' content below it)."""

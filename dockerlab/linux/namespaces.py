@@ -80,6 +80,24 @@ def compare_with_container(box, container) -> Comparison:
     return compare_ids(namespace_ids(box), namespace_ids(box, container_pid(container)))
 
 
+def parse_uid_map(text: str) -> list[tuple[int, int, int]]:
+    """``/proc/PID/uid_map`` lines -> ``(first ID inside, first ID outside, how many)``."""
+    return [tuple(int(n) for n in line.split()) for line in text.splitlines()
+            if len(line.split()) == 3]
+
+
+def user_mapping(box, container) -> dict:
+    """Whether a container got a user namespace, and its user ID map next to the host's.
+
+    Docker never creates one by default, on cgroup v1 or v2: only ``userns-remap`` in the
+    daemon's configuration, or rootless Docker, do (then root inside maps to an unprivileged
+    range outside). Similar to ``cat /proc/self/uid_map /proc/PID/uid_map``."""
+    pid = container_pid(container)
+    own = namespace_ids(box)["user"] != namespace_ids(box, pid)["user"]
+    return {"own_namespace": own, "host": parse_uid_map(box.read("/proc/self/uid_map")),
+            "container": parse_uid_map(box.read(f"/proc/{pid}/uid_map"))}
+
+
 # --- one demo per kind -------------------------------------------------------------------
 def _inside_outside(box, script: str, isolation: Isolation) -> tuple[Run, str]:
     return box.run(script, isolation), box.sh(script)

@@ -6,7 +6,7 @@ otherwise. The main engine at /var/run/docker.sock is only read, never changed.
 
 from __future__ import annotations
 
-import os
+import subprocess
 from pathlib import Path
 
 import docker
@@ -27,8 +27,12 @@ pytestmark = [pytest.mark.root,
 
 
 def interfaces() -> set[str]:
-    """The host's network interfaces, less the veth pairs other sessions come and go with."""
-    return {name for name in os.listdir("/sys/class/net") if not name.startswith("veth")}
+    """This network namespace's interfaces, less the veth pairs other sessions come and go
+    with; asked with `ip` (a /sys mounted from another namespace would list that one's)."""
+    listing = subprocess.run(["ip", "-o", "link", "show"], capture_output=True, text=True,
+                             check=True).stdout
+    names = {line.split(":")[1].strip().split("@")[0] for line in listing.splitlines()}
+    return {name for name in names if not name.startswith("veth")}
 
 
 @pytest.fixture(scope="module")

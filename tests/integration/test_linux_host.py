@@ -124,6 +124,23 @@ def test_container_namespaces_differ_unless_shared_with_the_host(box, module_lab
         shared.remove(force=True)
 
 
+def test_a_container_gets_a_user_namespace_only_when_the_daemon_remaps(box, module_lab):
+    from dockerlab.facts import engine_facts
+
+    container = module_lab.start("sleep 300", network_mode="none")
+    try:
+        users = namespaces.user_mapping(box, container)
+        daemon = engine_facts(module_lab.client)
+        assert users["own_namespace"] is (daemon.userns_remap or daemon.rootless)
+        assert users["host"] and users["container"]
+        if not users["own_namespace"]:
+            assert users["container"] == users["host"]
+        else:
+            assert users["container"] != users["host"]
+    finally:
+        container.remove(force=True)
+
+
 def test_enter_a_running_container_with_setns(box, module_lab):
     container = module_lab.start("sleep 300", network_mode="none", hostname="inside-box")
     try:

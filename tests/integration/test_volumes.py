@@ -103,6 +103,21 @@ def test_prune_removes_only_this_sessions_unused_volumes(lab, engine_location):
         other_lab.cleanup()
 
 
+def test_a_plain_prune_does_what_prune_scope_says_this_engine_does(lab):
+    """Engine 23 (API 1.42) changed `docker volume prune`: only anonymous volumes, unless
+    all=true. The kit asks the engine instead of assuming either."""
+    named = volumes.create_volume(lab, f"named-{lab.session}").name
+    # what `docker run -v /data` leaves behind on engines that know anonymous volumes
+    anonymous = [lab.client.volumes.create(labels={volumes.ANONYMOUS_LABEL: ""}).name]
+    deleted = lab.client.api.prune_volumes(
+        filters=labels.session_filter(lab.session)).get("VolumesDeleted") or []
+    assert set(anonymous) <= set(deleted)
+    assert (named in deleted) is not volumes.prune_spares_named(lab)
+    assert ("only unused anonymous" in volumes.prune_scope(lab)) is \
+        volumes.prune_spares_named(lab)
+    assert volumes.prune_volumes(lab) == ([named] if volumes.prune_spares_named(lab) else [])
+
+
 def test_cleanup_removes_volumes_even_while_containers_used_them(engine_location):
     from dockerlab import Lab
 

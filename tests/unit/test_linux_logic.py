@@ -319,3 +319,28 @@ def test_host_box_refused_with_advice_when_not_root(monkeypatch):
     monkeypatch.setattr(linux.os, "geteuid", lambda: 1000)
     with pytest.raises(NeedsRoot, match="helper"):
         linux.box_for(None, linux.HOST)
+
+
+def test_uid_maps_are_read_as_ranges():
+    host = "         0          0 4294967295\n"
+    remapped = "         0     165536      65536\n"
+    assert namespaces.parse_uid_map(host) == [(0, 0, 4294967295)]
+    assert namespaces.parse_uid_map(remapped + "garbage\n") == [(0, 165536, 65536)]
+
+
+def test_a_layer_path_outside_its_folder_is_refused_without_tar_filters(tmp_path):
+    import io
+    import tarfile
+
+    from dockerlab.errors import DemoFailed
+    from dockerlab.linux import boxes
+
+    data = io.BytesIO()
+    with tarfile.open(fileobj=data, mode="w") as tar:
+        for name in ("ok.txt", "../escape.txt"):
+            info = tarfile.TarInfo(name)
+            tar.addfile(info, io.BytesIO(b""))
+    data.seek(0)
+    with tarfile.open(fileobj=data, mode="r|*") as tar, pytest.raises(DemoFailed):
+        tar.extractall(tmp_path, members=boxes._inside(tar, str(tmp_path)))
+    assert (tmp_path / "ok.txt").exists() and not (tmp_path.parent / "escape.txt").exists()

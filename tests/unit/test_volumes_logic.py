@@ -74,3 +74,11 @@ def test_prune_on_newer_engines_asks_for_named_volumes_too():
     volumes.prune_volumes(lab)
     assert api.filters["all"] == ["true"]
     assert api.filters["label"] == labels.session_filter("s-123456")["label"]
+
+
+@pytest.mark.parametrize("version, spares", [("1.41", False), ("1.42", True), ("1.45", True)])
+def test_prune_scope_follows_the_api_version_in_use(version, spares):
+    lab, _ = _fake_lab(version)
+    assert volumes.prune_spares_named(lab) is spares
+    assert ("--all" in volumes.prune_scope(lab)) is spares
+    assert version in volumes.prune_scope(lab)
