@@ -46,6 +46,13 @@ from dataclasses import dataclass, field
 from .errors import BuildFailed, DockerLabError, translate
 from .layers import human_size
 
+#: what a step's ``size`` counts, per image store (see the module's docstring)
+SIZE_MEANING = {
+    "classic": "the bytes of the files in each layer (directories count 0)",
+    "containerd": "the disk space of each layer's snapshot (whole file-system blocks, "
+                  "directories included)",
+}
+
 _STEP = re.compile(r"^Step (?P<n>\d+)/(?P<total>\d+) : (?P<instruction>.*)$")
 _CACHE = re.compile(r"^ ---> Using cache\s*$")
 _RUNNING = re.compile(r"^ ---> Running in (?P<container>[0-9a-f]+)\s*$")
