@@ -14,7 +14,7 @@ import tarfile
 import bcrypt
 import pytest
 
-from dockerlab import registry, registry_api, registry_handmade, registry_manifests
+from dockerlab import registry, registry_api, registry_handmade, registry_host, registry_manifests
 from dockerlab.errors import (
     DigestMismatch,
     RegistryAuthFailed,
@@ -486,6 +486,6 @@ def test_parent_death_signal_wraps_the_command_or_sets_a_hook(monkeypatch):
     if command[0] != "registry":
         assert command[1:] == ["--pdeathsig", "TERM", "--", "registry", "serve", "c.yml"]
         assert hook is None
-    monkeypatch.setattr(registry.shutil, "which", lambda name: None)
+    monkeypatch.setattr(registry_host.shutil, "which", lambda name: None)
     command, hook = registry.with_parent_death_signal(["registry", "serve", "c.yml"])
     assert command == ["registry", "serve", "c.yml"] and hook is registry._die_with_parent
