@@ -6,14 +6,23 @@ Similar to ``docker build -t TAG .`` with the classic builder, whose output this
      ---> Using cache                    <- ... answered by the cache (no container ran)
      ---> Running in 3f2a1c9d8e7b        <- ... or run in a temporary container
     fetch https://...                    <- what the step printed
-    Removing intermediate container 3f2a1c9d8e7b
+    Removing intermediate container 3f2a1c9d8e7b      (Engine 23 and later:
+                                                       " ---> Removed intermediate ...")
      ---> 9c1e44b0a2d3                   <- the image this step made: the next step's parent
 
 ::
 
     result = build(lab, "FROM dockerlab/busybox\\nRUN echo hi > /hi\\n", tag="demo:1")
-    result.steps[1].cached, result.steps[1].size     # False, 3
+    result.steps[1].cached, result.steps[1].made_layer   # False, True
+    result.steps[1].size      # what `docker history` says of that layer (see below)
     build(lab, same_dockerfile, tag="demo:1").cached_count   # every step, from the cache
+
+Whether a step made a layer is read from the images themselves (one more entry in
+``RootFS.Layers`` than its parent). Its size is the engine's own figure, the ``SIZE`` column
+of ``docker history``: with the classic image store the bytes of the files in the layer,
+with the containerd image store the disk space of the layer's snapshot (whole file-system
+blocks, directories included), so the same step can show ``20.5 kB`` on one engine and
+``32.8 kB`` on the other. A step that made no layer (``CMD``, ``LABEL``...) shows 0 on both.
 
 The kit adds its labels to every build (see :mod:`dockerlab.guard`); the classic builder
 turns them into extra ``LABEL io.dockerlab.*`` steps at the end. They are marked ``kit=True``
@@ -37,11 +46,18 @@ from dataclasses import dataclass, field
 from .errors import BuildFailed, DockerLabError, translate
 from .layers import human_size
 
+#: what a step's ``size`` counts, per image store (see the module's docstring)
+SIZE_MEANING = {
+    "classic": "the bytes of the files in each layer (directories count 0)",
+    "containerd": "the disk space of each layer's snapshot (whole file-system blocks, "
+                  "directories included)",
+}
+
 _STEP = re.compile(r"^Step (?P<n>\d+)/(?P<total>\d+) : (?P<instruction>.*)$")
 _CACHE = re.compile(r"^ ---> Using cache\s*$")
 _RUNNING = re.compile(r"^ ---> Running in (?P<container>[0-9a-f]+)\s*$")
 _RESULT = re.compile(r"^ ---> (?P<image>[0-9a-f]{12,64})\s*$")
-_REMOVING = re.compile(r"^Removing intermediate container [0-9a-f]+\s*$")
+_REMOVING = re.compile(r"^(?: ---> )?Remov(?:ing|ed) intermediate container [0-9a-f]+\s*$")
 _DONE = re.compile(r"^Successfully (built|tagged) ")
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 #: the labels the kit adds to every build (see :mod:`dockerlab.labels`)
@@ -61,7 +77,8 @@ class BuildStep:
     output: list[str] = field(default_factory=list)
     started: float = 0.0
     duration: float | None = None
-    size: int | None = None  # bytes of the layer this step made (None: FROM, or unknown)
+    size: int | None = None  # `docker history`'s size of this step (None: FROM, or unknown)
+    made_layer: bool | None = None  # did this step add a layer? (None: FROM, or unknown)
     failed: bool = False
 
     @property
@@ -87,12 +104,19 @@ class BuildStep:
     def is_from(self) -> bool:
         return self.instruction.upper().startswith("FROM")
 
+    @property
+    def layer_text(self) -> str:
+        """``"20.5 kB"`` for a layer, ``"no layer"`` for a step that made none, ``""``."""
+        if self.made_layer is False:
+            return "no layer"
+        return "" if self.size is None else human_size(self.size)
+
     def row(self) -> dict:
         """This step as a table row (what the build playground shows)."""
         return {"step": self.number, "instruction": self.instruction, "status": self.status,
                 "cache": "hit" if self.cached else ("" if self.is_from else "miss"),
                 "seconds": None if self.duration is None else round(self.duration, 2),
-                "layer": "" if self.size is None else human_size(self.size),
+                "layer": self.layer_text,
                 "image": self.image_id[:12]}
 
 
@@ -224,7 +248,8 @@ def _client(lab_or_client):
 
 
 class _Sizer:
-    """Layer size of a step's image: its size minus its parent's (``docker history``)."""
+    """What a step's image adds: a layer or not (``RootFS.Layers`` against its parent's),
+    and that layer's size as ``docker history`` reports it (the image's newest entry)."""
 
     def __init__(self, api):
         self.api = api
@@ -235,13 +260,17 @@ class _Sizer:
             self.cache[image] = self.api.inspect_image(image)
         return self.cache[image]
 
-    def size(self, image: str) -> int | None:
+    def measure(self, step: BuildStep) -> None:
+        """Fill in ``step.made_layer`` and ``step.size``; unknown stays None."""
         try:
-            attrs = self.attrs(image)
+            attrs = self.attrs(step.image_id)
             parent = attrs.get("Parent")
-            return attrs["Size"] - (self.attrs(parent)["Size"] if parent else 0)
+            if parent:
+                step.made_layer = len(attrs["RootFS"]["Layers"]) > \
+                    len(self.attrs(parent)["RootFS"]["Layers"])
+            step.size = int(self.api.history(step.image_id)[0]["Size"])
         except Exception:  # noqa: BLE001 - a size is a nicety, never a reason to fail
-            return None
+            return
 
 
 def build(lab_or_client, dockerfile: str, files: dict[str, str | bytes] | None = None, *,
@@ -268,7 +297,7 @@ def build(lab_or_client, dockerfile: str, files: dict[str, str | bytes] | None =
                 if on_line is not None:
                     on_line(line)
             if step is not None and step.image_id and step.size is None and not step.is_from:
-                step.size = sizer.size(step.image_id)
+                sizer.measure(step)
             if step is not None and on_step is not None:
                 on_step(step)
     except DockerLabError:

@@ -5,7 +5,8 @@ sha256 of their bytes (their *digest*):
 
 - **blobs**: layer tarballs (gzipped) and image configs (JSON), under
   ``/v2/<repository>/blobs/<digest>``;
-- **manifests**: a JSON list of one config and N layers, by digest, under
+- **manifests**: a JSON list of one config and N layers by digest (or an *index* of one
+  manifest per platform; see :mod:`dockerlab.registry_manifests`), under
   ``/v2/<repository>/manifests/<tag or digest>``. A tag is just a movable name for one.
 
 ::
@@ -16,22 +17,19 @@ sha256 of their bytes (their *digest*):
     manifest = api.manifest("kit/busybox", "v1")    # GET .../manifests/v1 (+ Accept)
     api.blob("kit/busybox", manifest.layers[0]["digest"])   # verified against its digest
 
-Only the standard library (``http.client``) is used, so every request is visible here. Errors
-the registry sends (``{"errors": [{"code": "MANIFEST_UNKNOWN", ...}]}``) become the kit's
-:class:`~dockerlab.errors.RegistryError` subclasses.
+Only ``http.client`` is used, so every request is visible here. Errors the registry sends
+(``{"errors": [{"code": "MANIFEST_UNKNOWN", ...}]}``) become the kit's
+:class:`~dockerlab.errors.RegistryError` subclasses. An image made by hand over this API:
+:mod:`dockerlab.registry_handmade`.
 """
 
 from __future__ import annotations
 
 import base64
-import gzip
-import hashlib
 import http.client
-import io
 import json
 import re
 import socket
-import tarfile
 from dataclasses import dataclass, field
 from urllib.parse import urlencode, urlsplit
 
@@ -42,17 +40,22 @@ from .errors import (
     RegistryNotFound,
     RegistryUnreachable,
 )
+from .registry_manifests import (  # noqa: F401 (the media types are re-exported)
+    CONFIG_V1,
+    LAYER_TAR_GZIP,
+    MANIFEST_ACCEPT,
+    MANIFEST_LIST,
+    MANIFEST_V1_SIGNED,
+    MANIFEST_V2,
+    OCI_INDEX,
+    OCI_MANIFEST,
+    Manifest,
+    platform_entry,
+    platforms,
+    sha256_digest,
+    verify_digest,
+)
 
-MANIFEST_V2 = "application/vnd.docker.distribution.manifest.v2+json"
-MANIFEST_LIST = "application/vnd.docker.distribution.manifest.list.v2+json"
-OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json"
-OCI_INDEX = "application/vnd.oci.image.index.v1+json"
-#: the old signed format a registry converts to when the client sends no Accept header
-MANIFEST_V1_SIGNED = "application/vnd.docker.distribution.manifest.v1+prettyjws"
-CONFIG_V1 = "application/vnd.docker.container.image.v1+json"
-LAYER_TAR_GZIP = "application/vnd.docker.image.rootfs.diff.tar.gzip"
-#: what ``docker pull`` sends: without it a registry may answer an older manifest format
-MANIFEST_ACCEPT = ", ".join([MANIFEST_V2, MANIFEST_LIST, OCI_MANIFEST, OCI_INDEX])
 DEFAULT_TIMEOUT = 10
 
 _NOT_FOUND_CODES = {"NAME_UNKNOWN", "MANIFEST_UNKNOWN", "BLOB_UNKNOWN",
@@ -63,24 +66,6 @@ _CHALLENGE_PARAM = re.compile(r'(\w+)=(?:"([^"]*)"|([^,\s]*))')
 def _name(repository: str, reference: str) -> str:
     """``repo:tag`` or ``repo@sha256:...``, the way image names write them."""
     return f"{repository}{'@' if reference.startswith('sha256:') else ':'}{reference}"
-
-
-# --- digests: content addressing ---------------------------------------------------------
-def sha256_digest(data: bytes) -> str:
-    """The digest a registry stores ``data`` under: ``sha256:`` and the hex sha256."""
-    return "sha256:" + hashlib.sha256(data).hexdigest()
-
-
-def verify_digest(data: bytes, digest: str, what: str = "blob") -> str:
-    """Return ``digest`` if ``data`` hashes to it; raise :class:`DigestMismatch` if not."""
-    actual = sha256_digest(data)
-    if actual != digest:
-        raise DigestMismatch(
-            f"The {what}'s content does not match its digest: expected {digest}, its "
-            f"{len(data)} bytes hash to {actual}.",
-            "Content addressing means a digest names exactly one content: the data was "
-            "changed or corrupted on the way. Fetch it again, or recompute the digest.")
-    return digest
 
 
 # --- the 401 challenge -------------------------------------------------------------------
@@ -131,36 +116,6 @@ class Response:
         except ValueError:
             return []
         return data.get("errors") or [] if isinstance(data, dict) else []
-
-
-@dataclass
-class Manifest:
-    """A manifest as the registry sent it: its exact bytes, their digest, and the JSON."""
-
-    repository: str
-    reference: str
-    digest: str
-    media_type: str
-    raw: bytes
-
-    @property
-    def data(self) -> dict:
-        return json.loads(self.raw)
-
-    @property
-    def config(self) -> dict:
-        """The config blob's descriptor (``mediaType``, ``size``, ``digest``)."""
-        return self.data.get("config") or {}
-
-    @property
-    def layers(self) -> list[dict]:
-        """The layer blobs' descriptors, base layer first."""
-        return self.data.get("layers") or []
-
-    @property
-    def size(self) -> int:
-        """The bytes a pull downloads: config plus layers (compressed)."""
-        return self.config.get("size", 0) + sum(layer["size"] for layer in self.layers)
 
 
 # --- the client --------------------------------------------------------------------------
@@ -274,6 +229,13 @@ class RegistryAPI:
                 f"The registry refused to delete {what} ({told}).",
                 "Deleting takes a digest (`sha256:...`), never a tag, and needs "
                 "`storage.delete.enabled: true` in the registry's config.")
+        if "accept header" in told.lower():  # a 2.x registry: an OCI manifest, not asked for
+            return RegistryError(
+                f"The registry has {what}, but only in a format this request's Accept header "
+                f"does not name ({told}).",
+                "A registry answers only in a format the client says it understands: "
+                "`api.manifest(repository, tag)` accepts Docker schema 2 and OCI manifests "
+                "and indexes (registry_api.MANIFEST_ACCEPT).")
         if "DIGEST_INVALID" in codes:
             return DigestMismatch(
                 f"The registry rejected {what}: the content does not match the digest it was "
@@ -327,6 +289,35 @@ class RegistryAPI:
                 verify_digest(response.body, reference, "manifest")
         return Manifest(repository, reference, digest, media, response.body)
 
+    def platform_manifest(self, manifest: Manifest, platform: str | None = None) -> Manifest:
+        """The image manifest itself: ``manifest``, or the entry of an index (OCI index,
+        Docker manifest list) for ``platform`` (default: this machine's, ``linux/amd64``)."""
+        if not manifest.is_index:
+            return manifest
+        entry = platform_entry(manifest, platform)
+        if entry is None:
+            raise RegistryNotFound(
+                f"The index {_name(manifest.repository, manifest.reference)} has no manifest "
+                f"for {platform or 'this machine'} (it lists "
+                f"{', '.join(platforms(manifest)) or 'none'}).",
+                "Name one of the listed platforms: `api.image_manifest(repository, tag, "
+                "platform='linux/arm64')`.")
+        return self.manifest(manifest.repository, entry["digest"])
+
+    def image_manifest(self, repository: str, reference: str,
+                       platform: str | None = None) -> Manifest:
+        """The manifest with the config and layers, following an index to ``platform``."""
+        return self.platform_manifest(self.manifest(repository, reference), platform)
+
+    def image_id(self, repository: str, reference: str, image_id_is: str = "config") -> str:
+        """The ID an engine gives this image: the digest of the manifest (or index) the tag
+        names if ``image_id_is == "manifest"`` (containerd image store), else its config's
+        (classic store). Ask the engine: ``engine_facts(client).image_id_is``."""
+        top = self.manifest(repository, reference)
+        if image_id_is == "manifest":
+            return top.digest
+        return self.platform_manifest(top).config["digest"]
+
     def manifest_digest(self, repository: str, reference: str) -> str:
         """``HEAD`` a manifest: its digest, without downloading it."""
         response = self.request("HEAD", f"/v2/{repository}/manifests/{reference}",
@@ -344,6 +335,7 @@ class RegistryAPI:
 
     def config(self, repository: str, manifest: Manifest) -> dict:
         """The image config (the JSON ``docker image inspect`` shows parts of)."""
+        manifest = self.platform_manifest(manifest)
         return json.loads(self.blob(repository, manifest.config["digest"]))
 
     def blob_exists(self, repository: str, digest: str) -> bool:
@@ -393,82 +385,3 @@ class RegistryAPI:
         """Delete a manifest by digest (every tag pointing at it goes too)."""
         self.request("DELETE", f"/v2/{repository}/manifests/{digest}", expect=(202,),
                      what=f"manifest '{repository}@{digest}'")
-
-
-# --- building an image by hand -----------------------------------------------------------
-@dataclass(frozen=True)
-class Layer:
-    """A layer blob: a gzipped tar. ``digest`` names the gzip, ``diff_id`` the plain tar."""
-
-    blob: bytes
-    digest: str
-    diff_id: str
-
-    @property
-    def descriptor(self) -> dict:
-        return {"mediaType": LAYER_TAR_GZIP, "size": len(self.blob), "digest": self.digest}
-
-
-def layer_from_files(files: dict[str, bytes | str], mode: int = 0o644) -> Layer:
-    """A layer holding ``files`` (path -> content), reproducible (fixed times, no owner)."""
-    buffer = io.BytesIO()
-    with tarfile.open(fileobj=buffer, mode="w", format=tarfile.PAX_FORMAT) as tar:
-        for path, content in sorted(files.items()):
-            data = content.encode() if isinstance(content, str) else content
-            info = tarfile.TarInfo(path.lstrip("/"))
-            info.size, info.mode, info.mtime = len(data), mode, 0
-            tar.addfile(info, io.BytesIO(data))
-    plain = buffer.getvalue()
-    blob = gzip.compress(plain, mtime=0)
-    return Layer(blob, sha256_digest(blob), sha256_digest(plain))
-
-
-def canonical_json(data: dict) -> bytes:
-    """The exact bytes we upload: sorted keys, no spaces (so the digest is reproducible)."""
-    return json.dumps(data, sort_keys=True, separators=(",", ":")).encode()
-
-
-def image_config(diff_ids: list[str], cmd: list[str], *, labels: dict | None = None,
-                 env: list[str] | None = None) -> bytes:
-    """An image config: what to run, and the uncompressed digest of each layer, in order."""
-    return canonical_json({
-        "architecture": "amd64", "os": "linux",
-        "config": {"Cmd": cmd, "Env": env or ["PATH=/usr/sbin:/usr/bin:/sbin:/bin"],
-                   "Labels": labels or {}},
-        "rootfs": {"type": "layers", "diff_ids": diff_ids},
-        "history": [{"created_by": "dockerlab: written by hand over HTTP"}
-                    for _ in diff_ids],
-    })
-
-
-def schema2_manifest(config: bytes, layers: list[dict]) -> bytes:
-    """A Docker v2 schema 2 manifest: one config descriptor and the layer descriptors."""
-    return canonical_json({
-        "schemaVersion": 2, "mediaType": MANIFEST_V2,
-        "config": {"mediaType": CONFIG_V1, "size": len(config), "digest": sha256_digest(config)},
-        "layers": layers,
-    })
-
-
-def push_by_hand(api: RegistryAPI, repository: str, tag: str, layer: Layer, cmd: list[str],
-                 *, base: tuple[str, str] | None = None, labels: dict | None = None) -> dict:
-    """Build an image with no Dockerfile and no engine: blobs, config, manifest over HTTP.
-
-    ``base`` is ``(repository, tag)`` of an image in the same registry whose layers go
-    underneath (mounted, not re-uploaded). Returns the digests of everything sent.
-    """
-    descriptors, diff_ids = [], []
-    if base is not None:
-        manifest = api.manifest(*base)
-        diff_ids = list(api.config(base[0], manifest)["rootfs"]["diff_ids"])
-        for descriptor in manifest.layers:
-            if not api.mount_blob(repository, descriptor["digest"], base[0]):
-                api.upload_blob(repository, api.blob(base[0], descriptor["digest"]))
-            descriptors.append(descriptor)
-    api.upload_blob(repository, layer.blob)
-    descriptors.append(layer.descriptor)
-    config = image_config(diff_ids + [layer.diff_id], cmd, labels=labels)
-    config_digest = api.upload_blob(repository, config)
-    digest = api.put_manifest(repository, tag, schema2_manifest(config, descriptors))
-    return {"manifest": digest, "config": config_digest,
-            "layers": [d["digest"] for d in descriptors]}

@@ -5,8 +5,14 @@ The engine reports a push or a pull as a stream of small JSON items, one per eve
     {"status": "Preparing", "id": "11819788e9df", "progressDetail": {}}
     {"status": "Pushing", "id": "11819788e9df", "progressDetail": {"current": 512, "total": 1068986}}
     {"status": "Layer already exists", "id": "5f70bf18a086"}
+    {"status": "v1: digest: sha256:... size: 528"}
     {"aux": {"Tag": "v1", "Digest": "sha256:...", "Size": 528}}
     {"error": "...", "errorDetail": {"message": "..."}}      <- an error arrives as an item!
+
+Engines differ in how much they say: the classic image store reports "Preparing" and
+"Pushing" items and an ``aux`` item with the digest; the containerd image store (Engine 26)
+reports fewer progress items, no ``aux`` (the digest comes from the status line), and pushes
+the image's own manifest, often an OCI one, whose digest *is* the local image ID.
 
 :class:`TransferProgress` reads that stream: it keeps one :class:`LayerState` per layer id,
 feeds an optional view (ipywidgets bars in a notebook) and turns every error item into the
@@ -53,10 +59,18 @@ _KINDS = [
 ]
 
 
-def classify(message: str, action: str) -> RegistryError:
-    """The kit's error for an engine message about a push/pull/login (``action``)."""
+def classify(message: str, action: str, reference: str | None = None) -> RegistryError:
+    """The kit's error for an engine message about a push/pull/login (``action``).
+
+    Engines word the same fault differently (the classic store says "manifest unknown",
+    the containerd store "failed to resolve reference ...: not found"): the error's class
+    is the meaning, and a missing ``reference`` is named in the kit's own words.
+    """
     for pattern, kind, advice in _KINDS:
         if pattern.search(message):
+            if kind is RegistryNotFound and reference:
+                return kind(f"The {action} failed: the registry has no '{reference}'. The "
+                            f"engine said: {message.strip()}", advice)
             return kind(f"The {action} failed: {message.strip()}", advice)
     return TransferFailed(f"The {action} failed: {message.strip()}",
                           "Read the engine's words above; `registry.logs()` shows the "
@@ -114,8 +128,9 @@ class TransferProgress:
     def feed(self, item: dict) -> None:
         if "error" in item or "errorDetail" in item:
             detail = item.get("errorDetail") or {}
+            missing = self.report.reference if self.report.action == "pull" else None
             raise classify(detail.get("message") or item.get("error") or str(item),
-                           self.report.action)
+                           self.report.action, missing)
         aux = item.get("aux") or {}
         if aux.get("Digest"):
             self.report.digest = aux["Digest"]
@@ -236,7 +251,7 @@ def pull(lab, reference: str, *, progress=True) -> TransferReport:
     except DockerLabError:
         raise
     except docker.errors.APIError as error:
-        raise classify(str(error.explanation or error), "pull") from None
+        raise classify(str(error.explanation or error), "pull", reference) from None
     except Exception as error:
         raise lab.explain(error) from None
 

@@ -15,6 +15,7 @@ import ipywidgets as widgets
 
 from ..errors import DockerLabError
 from ..registry_api import RegistryAPI
+from ..registry_manifests import FORMATS
 
 
 @dataclass
@@ -44,12 +45,17 @@ def human_size(size: int) -> str:
 
 
 def describe_tag(api: RegistryAPI, repository: str, tag: str) -> TagSummary:
-    """Manifest, config and layers of ``repository:tag``; like ``docker manifest inspect``."""
-    manifest = api.manifest(repository, tag)
+    """Manifest, config and layers of ``repository:tag``; like ``docker manifest inspect``.
+
+    The digest and media type are the ones the tag names (an OCI index or Docker manifest
+    list too); config and layers come from this machine's platform's manifest.
+    """
+    top = api.manifest(repository, tag)
+    manifest = api.platform_manifest(top)
     config = api.config(repository, manifest)
     command = (config.get("config") or {}).get("Cmd") or []
     layers = [(layer["digest"], layer["size"]) for layer in manifest.layers]
-    return TagSummary(repository, tag, manifest.digest, manifest.media_type,
+    return TagSummary(repository, tag, top.digest, top.media_type,
                       manifest.config["digest"], command, layers)
 
 
@@ -61,7 +67,8 @@ def summary_html(summary: TagSummary) -> str:
         for number, (digest, size) in enumerate(summary.layers, 1))
     return (f"<p><b>{html.escape(summary.repository)}:{html.escape(summary.tag)}</b><br>"
             f"manifest <code>{html.escape(summary.digest)}</code> "
-            f"({html.escape(summary.media_type)})<br>"
+            f"({html.escape(FORMATS.get(summary.media_type, summary.media_type))}, "
+            f"<code>{html.escape(summary.media_type)}</code>)<br>"
             f"config <code>{html.escape(summary.config_digest)}</code><br>"
             f"command <code>{html.escape(' '.join(summary.command))}</code></p>"
             "<table><tr><th>#</th><th>layer digest</th><th>size</th></tr>"

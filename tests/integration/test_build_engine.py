@@ -30,8 +30,11 @@ def test_build_steps_cache_and_sizes(lab):
                                                          "COPY", "CMD"]
     assert all(step.kit for step in first.steps[len(steps):]) and len(first.steps) == 9
     run = steps[3]
-    assert run.size is not None and run.size >= 20 * 1024 and run.container
-    assert steps[5].size == 0  # CMD makes no layer
+    assert run.made_layer and run.size is not None and run.size >= 20 * 1024 and run.container
+    assert steps[1].made_layer  # WORKDIR of a directory that does not exist creates it
+    assert steps[5].made_layer is False and steps[5].size == 0  # CMD makes no layer
+    assert [s.made_layer for s in first.steps[len(steps):]] == [False] * 3
+    assert not any("intermediate container" in line for s in first.steps for line in s.output)
     assert lab.client.api.inspect_image("dockerlab-test/build:1")["Id"] == first.image_id
 
     again = build(lab, APP, files, tag="dockerlab-test/build:1", network_mode="none")

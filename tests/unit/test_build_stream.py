@@ -91,6 +91,17 @@ def test_cache_hits_and_failure():
     assert "non-zero code: 3" in parser.error
 
 
+def test_engine_23_removal_line_is_not_the_steps_output():
+    items = [{"stream": "Step 1/2 : FROM dockerlab/busybox\n"},
+             {"stream": " ---> f33672bb105e\n"},
+             {"stream": "Step 2/2 : RUN echo hi\n"},
+             {"stream": " ---> Running in e137c9ebdb1e\n"}, {"stream": "hi\n"},
+             {"stream": " ---> Removed intermediate container e137c9ebdb1e\n"},
+             {"stream": " ---> e90a06409bb0\n"}]
+    step = parse(items).steps[1]
+    assert step.output == ["hi"] and step.image_id == "e90a06409bb0"
+
+
 def test_step_header_split_across_items_is_joined():
     parser = parse([{"stream": "Step 1/2 : FR"}, {"stream": "OM x\n"},
                     {"stream": " ---> 0123456789ab\n"}])
@@ -117,7 +128,15 @@ class FakeAPI:
         return iter(self.items)
 
     def inspect_image(self, image):
-        return {"Size": 100, "Parent": ""}
+        # every step's image has one layer more than its parent, except the LABEL steps'
+        layers = {"a07953fc3856": 2, "e90a06409bb0": 3}.get(image, 3)
+        parent = "" if image == "f33672bb105e" else f"parent-of-{image}"
+        if image.startswith("parent-of-"):
+            layers = {"a07953fc3856": 1, "e90a06409bb0": 2}.get(image[10:], 3)
+        return {"Parent": parent, "RootFS": {"Layers": ["sha256:x"] * layers}}
+
+    def history(self, image):
+        return [{"Size": 100 if image in ("a07953fc3856", "e90a06409bb0") else 0}]
 
     def remove_image(self, image, noprune=False):
         self.removed.append(image)
@@ -135,6 +154,10 @@ def test_build_reports_every_step_live_and_returns_a_result():
                    on_step=lambda step: seen.append((step.number, step.status)))
     assert (1, "base") in seen and (3, "running") in seen and (3, "ran") in seen
     assert result.steps[1].size == 100 and result.steps[0].size is None
+    assert [step.made_layer for step in result.steps] == [None, True, True, False, False,
+                                                          False]
+    assert [step.row()["layer"] for step in result.steps[:4]] == ["", "100 B", "100 B",
+                                                                 "no layer"]
     assert api.kwargs["forcerm"] and api.kwargs["rm"] and api.kwargs["decode"]
 
 

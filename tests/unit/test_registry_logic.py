@@ -14,7 +14,7 @@ import tarfile
 import bcrypt
 import pytest
 
-from dockerlab import registry, registry_api
+from dockerlab import registry, registry_api, registry_handmade, registry_host, registry_manifests
 from dockerlab.errors import (
     DigestMismatch,
     RegistryAuthFailed,
@@ -266,6 +266,84 @@ def test_manifest_properties():
     assert [layer["digest"] for layer in manifest.layers] == ["sha256:l1", "sha256:l2"]
 
 
+def _manifest(data, media_type, reference="v1"):
+    raw = json.dumps(data).encode()
+    return Manifest("a", reference, sha256_digest(raw), media_type, raw)
+
+
+INDEX = {"mediaType": registry_api.OCI_INDEX, "manifests": [
+    {"digest": "sha256:arm", "platform": {"os": "linux", "architecture": "arm64",
+                                          "variant": "v8"}},
+    {"digest": "sha256:amd", "platform": {"os": "linux", "architecture": "amd64"}},
+    {"digest": "sha256:att", "platform": {"os": "unknown", "architecture": "unknown"}}]}
+
+
+def test_an_index_names_manifests_per_platform():
+    index = _manifest(INDEX, registry_api.OCI_INDEX)
+    assert index.is_index and index.format.startswith("OCI image index")
+    assert registry_manifests.platforms(index) == ["linux/arm64/v8", "linux/amd64",
+                                                   "unknown/unknown"]
+    assert registry_manifests.platform_entry(index, "linux/amd64")["digest"] == "sha256:amd"
+    assert registry_manifests.platform_entry(index, "linux/arm64")["digest"] == "sha256:arm"
+    assert registry_manifests.platform_entry(index, "linux/s390x") is None
+    plain = _manifest({"config": {}, "layers": []}, registry_api.OCI_MANIFEST)
+    assert not plain.is_index and plain.format == "OCI image manifest"
+
+
+def _served(body: bytes, media_type: str) -> Response:
+    return Response(200, "OK", {"docker-content-digest": sha256_digest(body),
+                                "content-type": media_type}, body)
+
+
+def test_image_manifest_follows_an_index_to_the_platform_and_image_ids_per_store():
+    image = json.dumps({"config": {"digest": "sha256:cfg", "size": 1}, "layers": []}).encode()
+    index = dict(INDEX, manifests=[dict(INDEX["manifests"][1], digest=sha256_digest(image))])
+    index_raw = json.dumps(index).encode()
+    api = FakeAPI([_served(index_raw, registry_api.OCI_INDEX),
+                   _served(image, registry_api.OCI_MANIFEST)] * 2)
+    found = api.image_manifest("a", "v1", platform="linux/amd64")
+    assert found.config["digest"] == "sha256:cfg" and found.reference == sha256_digest(image)
+    assert api.sent[1][1] == f"/v2/a/manifests/{sha256_digest(image)}"
+    assert api.image_id("a", "v1", "config") == "sha256:cfg"
+    api.answers = [_served(index_raw, registry_api.OCI_INDEX)]
+    assert api.image_id("a", "v1", "manifest") == sha256_digest(index_raw)
+    api.answers = [_served(index_raw, registry_api.OCI_INDEX)]
+    with pytest.raises(RegistryNotFound, match="no manifest for linux/s390x.*linux/amd64"):
+        api.image_manifest("a", "v1", platform="linux/s390x")
+
+
+def test_an_oci_manifest_refused_for_the_accept_header_is_not_a_missing_one():
+    api = FakeAPI([_answer(404, [{"code": "MANIFEST_UNKNOWN", "message": "OCI manifest "
+                                  "found, but accept header does not support OCI manifests"}])])
+    with pytest.raises(RegistryError, match="only in a format") as caught:
+        api.manifest("a", "v1", accept=registry_api.MANIFEST_V2)
+    assert not isinstance(caught.value, RegistryNotFound)
+
+
+def test_blob_kinds_in_both_formats():
+    kinds = [registry_manifests.blob_kind(media) for media in (
+        registry_api.CONFIG_V1, registry_manifests.OCI_CONFIG, registry_api.LAYER_TAR_GZIP,
+        registry_manifests.OCI_LAYER_TAR_GZIP, "application/vnd.oci.image.layer.v1.tar")]
+    assert kinds == ["config", "config", "layer (tar+gzip)", "layer (tar+gzip)",
+                     "layer (tar)"]
+
+
+def test_write_manifest_gives_every_blob_the_formats_media_types():
+    layer = registry_handmade.layer_from_files({"a": "b"})
+    oci_base = {"mediaType": registry_manifests.OCI_LAYER_TAR_GZIP, "size": 1,
+                "digest": "sha256:base"}
+    config = registry_handmade.image_config(["sha256:x", layer.diff_id], ["true"])
+    for media_type, (config_type, layer_type) in registry_manifests.BLOB_TYPES.items():
+        written = json.loads(registry_handmade.write_manifest(
+            config, [oci_base, layer.descriptor], media_type))
+        assert written["mediaType"] == media_type
+        assert written["config"]["mediaType"] == config_type
+        assert {d["mediaType"] for d in written["layers"]} == {layer_type}
+        assert [d["digest"] for d in written["layers"]] == ["sha256:base", layer.digest]
+    with pytest.raises(ValueError):
+        registry_handmade.write_manifest(config, [], registry_api.OCI_INDEX)
+
+
 def test_upload_appends_the_digest_to_the_upload_location():
     data = b"blob"
     api = FakeAPI([Response(202, "Accepted", {"location": "http://127.0.0.1:5999/v2/a/blobs/"
@@ -282,8 +360,8 @@ def test_upload_appends_the_digest_to_the_upload_location():
 
 # --- an image by hand ------------------------------------------------------------------------
 def test_layer_from_files_is_reproducible_and_names_both_digests():
-    first = registry_api.layer_from_files({"hello.txt": "hi\n"})
-    again = registry_api.layer_from_files({"hello.txt": "hi\n"})
+    first = registry_handmade.layer_from_files({"hello.txt": "hi\n"})
+    again = registry_handmade.layer_from_files({"hello.txt": "hi\n"})
     assert first == again
     plain = gzip.decompress(first.blob)
     assert first.diff_id == sha256_digest(plain)
@@ -293,9 +371,9 @@ def test_layer_from_files_is_reproducible_and_names_both_digests():
 
 
 def test_config_and_manifest_point_at_each_other():
-    layer = registry_api.layer_from_files({"a": "b"})
-    config = registry_api.image_config([layer.diff_id], ["cat", "/a"], labels={"k": "v"})
-    manifest = json.loads(registry_api.schema2_manifest(config, [layer.descriptor]))
+    layer = registry_handmade.layer_from_files({"a": "b"})
+    config = registry_handmade.image_config([layer.diff_id], ["cat", "/a"], labels={"k": "v"})
+    manifest = json.loads(registry_handmade.schema2_manifest(config, [layer.descriptor]))
     assert manifest["mediaType"] == registry_api.MANIFEST_V2
     assert manifest["config"]["digest"] == sha256_digest(config)
     assert manifest["layers"][0] == {"mediaType": registry_api.LAYER_TAR_GZIP,
@@ -367,6 +445,17 @@ def test_an_error_after_progress_stops_the_stream():
         TransferProgress("push", "r").follow(iter(stream))
 
 
+@pytest.mark.parametrize("message", [
+    "manifest for 127.0.0.1:5999/kit/bb:v9 not found: manifest unknown: manifest unknown",
+    'failed to resolve reference "127.0.0.1:5999/kit/bb:v9": 127.0.0.1:5999/kit/bb:v9: '
+    "not found"])
+def test_an_unknown_tag_is_named_in_the_kits_words_on_either_image_store(message):
+    error = classify(message, "pull", "127.0.0.1:5999/kit/bb:v9")
+    assert isinstance(error, RegistryNotFound)
+    assert error.message.startswith("The pull failed: the registry has no "
+                                    "'127.0.0.1:5999/kit/bb:v9'.")
+
+
 def test_classify_keeps_the_engine_words():
     error = classify("login attempt to http://x/v2/ failed with status: 401 Unauthorized",
                      "login to x")
@@ -397,6 +486,6 @@ def test_parent_death_signal_wraps_the_command_or_sets_a_hook(monkeypatch):
     if command[0] != "registry":
         assert command[1:] == ["--pdeathsig", "TERM", "--", "registry", "serve", "c.yml"]
         assert hook is None
-    monkeypatch.setattr(registry.shutil, "which", lambda name: None)
+    monkeypatch.setattr(registry_host.shutil, "which", lambda name: None)
     command, hook = registry.with_parent_death_signal(["registry", "serve", "c.yml"])
     assert command == ["registry", "serve", "c.yml"] and hook is registry._die_with_parent
