@@ -95,6 +95,9 @@ def _remove_sessionless_objects_added(config, client) -> None:
                 client.api.remove_volume(ident, force=True)
         except docker.errors.APIError:
             pass  # gone meanwhile, or held by something outside the run: reported below
+    from dockerlab.cleanup import prune_dangling_kit_images
+
+    prune_dangling_kit_images(client)  # the steps of a removed base image (containerd store)
 
 
 def pytest_sessionfinish(session, exitstatus):

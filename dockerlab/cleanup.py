@@ -21,6 +21,8 @@ class CleanupReport:
     removed: dict[str, list[str]] = field(
         default_factory=lambda: {"containers": [], "networks": [], "volumes": [], "images": []})
     failed: list[str] = field(default_factory=list)
+    #: untagged kit images pruned after the removals (build steps the containerd store keeps)
+    pruned: list[str] = field(default_factory=list)
 
     @property
     def total(self) -> int:
@@ -86,10 +88,40 @@ def _images(client, report, filters):
         pending = [image for image, _ in held_back]
 
 
+#: rounds of pruning: each removes one generation of a chain of parents
+PRUNE_ROUNDS = 20
+
+
+def prune_dangling_kit_images(client) -> tuple[list[str], list[str]]:
+    """Untagged kit images nothing uses any more: the steps of a build whose tag moved on, or
+    of a removed image. The classic store removes such parents with their child; the
+    containerd image store keeps each step's image listed, so they are pruned here. Only
+    images with the kit's label are pruned (similar to ``docker image prune --filter
+    label=io.dockerlab.kit``), never anyone else's."""
+    kit_dangling = {"dangling": True, "label": [f"{labels.KIT}={labels.KIT_VALUE}"]}
+    pruned: list[str] = []
+    for _ in range(PRUNE_ROUNDS):
+        try:
+            deleted = client.api.prune_images(filters=kit_dangling).get("ImagesDeleted") or []
+        except docker.errors.APIError as error:  # a prune already running, for one
+            return pruned, [f"dangling kit images: {error.explanation}"]
+        pruned += [entry["Deleted"][7:19] for entry in deleted if entry.get("Deleted")]
+        if not deleted:
+            break
+    return pruned, []
+
+
+def _dangling_kit_images(client, report, filters=None):
+    pruned, failed = prune_dangling_kit_images(client)
+    report.pruned += pruned
+    report.failed += failed
+
+
 def remove_labelled(client, filters: dict) -> CleanupReport:
-    """Remove every container, network, volume and image matching ``filters``."""
+    """Remove every container, network, volume and image matching ``filters``, then the
+    kit's images this left dangling."""
     report = CleanupReport()
-    for step in (_containers, _networks, _volumes, _images):
+    for step in (_containers, _networks, _volumes, _images, _dangling_kit_images):
         step(client, report, filters)
     return report
 
@@ -109,4 +141,5 @@ def clean_all_sessions(client, include_base_images: bool = False) -> CleanupRepo
         for kind, names in base.removed.items():
             report.removed[kind] += names
         report.failed += base.failed
+        report.pruned += base.pruned
     return report
