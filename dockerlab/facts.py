@@ -167,7 +167,9 @@ class EngineFacts:
                     f"{self.min_api_version} to {self.max_api_version}"),
             ("builder", f"{self.builder}; the engine's default: {self.default_builder}"),
             ("image store", f"{self.image_store} ({self.storage_driver}); an image ID is "
-                            f"the {self.image_id_is} digest"),
+                            f"the {self.image_id_is} digest" + (
+                                " (an index's, for BuildKit and multi-platform images)"
+                                if self.image_id_is == "manifest" else "")),
             ("docker save", "OCI image layout (index.json, blobs/) with manifest.json"
              if self.save_layout == "oci" else "Docker's layout (manifest.json, "
              "one folder per layer)"),

@@ -84,6 +84,7 @@ def test_compose_v1_is_named_as_the_fallback():
 def test_rows_and_summary():
     facts = _facts(image_store="containerd", storage_driver="overlayfs")
     rows = dict(facts.rows())
-    assert rows["image store"] == "containerd (overlayfs); an image ID is the manifest digest"
+    assert rows["image store"] == ("containerd (overlayfs); an image ID is the manifest digest "
+                                   "(an index's, for BuildKit and multi-platform images)")
     assert rows["builder"] == "BuildKit (docker buildx 0.13.1); the engine's default: BuildKit"
     assert facts.summary().count("\n") == 0
