@@ -173,11 +173,12 @@ lane_vm() {
   local command; command=$([ $# -gt 0 ] && quoted "$@" || lane_command "$lane")
   prepare "$lane"
   local work="$BIND_STATE.vm" disk="$BIND_STATE.img"
-  mkdir -p "$work/upper/kit" "$work/upper/sbin" "$work/overlay-work" "$work/merged"
+  mkdir -p "$work/upper/kit" "$work/upper/usr/sbin" "$work/overlay-work" "$work/merged"
   tar -C "$CHECKOUT" --exclude=./.venv -cf - . | tar -C "$work/upper/kit" -xf -
   cp -a "$BIND_VENV" "$work/upper/kit/.venv"
-  write_vm_init "$command" > "$work/upper/sbin/dockerlab-vm-init"
-  chmod +x "$work/upper/sbin/dockerlab-vm-init"
+  # under usr/: a real sbin/ in the upper layer would hide the rootfs's sbin -> usr/sbin link
+  write_vm_init "$command" > "$work/upper/usr/sbin/dockerlab-vm-init"
+  chmod +x "$work/upper/usr/sbin/dockerlab-vm-init"
   say "$lane: making the VM's disk"
   rm -f "$disk"
   unshare --mount --propagation private /bin/sh -ec "
@@ -191,7 +192,7 @@ lane_vm() {
   timeout "$VM_TIMEOUT" qemu-system-x86_64 -accel tcg,thread=multi -cpu max -smp 2 \
     -m "$VM_MEMORY" -drive file="$disk",if=virtio,format=raw -kernel "$kernel" \
     -initrd "$initrd" -display none -monitor none -serial stdio -no-reboot \
-    -append "root=/dev/vda rw console=ttyS0 init=/sbin/dockerlab-vm-init panic=-1 quiet" \
+    -append "root=/dev/vda rw console=ttyS0 init=/usr/sbin/dockerlab-vm-init panic=-1 quiet" \
     -nic none < /dev/null || say "$lane: qemu ended with status $? (timeout: ${VM_TIMEOUT} s)"
   local status; status=$(debugfs -R "cat /dockerlab-vm-status" "$disk" 2>/dev/null | tr -dc 0-9)
   rm -rf "$disk" "$work"

@@ -138,6 +138,23 @@ def _tail(path: Path, lines: int = 15) -> str:
         return "(no log written)"
 
 
+#: what Docker's own systemd unit gives dockerd (LimitNOFILE): an engine holds a descriptor
+#: per layer, container log and connection, so a login shell's 1,024 starves it
+DOCKERD_OPEN_FILES = 1048576
+
+
+def _raise_open_file_limit() -> None:
+    """In the child before exec: lift the open-file limit to what dockerd's unit gives it
+    (as root), or to the hard limit we have."""
+    import resource
+
+    try:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (DOCKERD_OPEN_FILES, DOCKERD_OPEN_FILES))
+    except (ValueError, OSError):  # not root: as far as this user may go
+        _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+
+
 def start_dockerd(prefix: list[str]) -> int:
     """Start ``dockerd`` in the background; return its pid once it answers."""
     state_dir().mkdir(parents=True, exist_ok=True)
@@ -146,7 +163,8 @@ def start_dockerd(prefix: list[str]) -> int:
         command += ["--group", str(os.getegid())]
     with open(log_file(), "ab") as log:
         process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT,
-                                   stdin=subprocess.DEVNULL, start_new_session=True)
+                                   stdin=subprocess.DEVNULL, start_new_session=True,
+                                   preexec_fn=_raise_open_file_limit)
     deadline = time.monotonic() + START_TIMEOUT
     while time.monotonic() < deadline:
         if process.poll() is not None:
