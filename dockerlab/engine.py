@@ -141,6 +141,16 @@ def find_engine(environ=None) -> EngineLocation:
     raise engine_not_found(tried_candidates, tried)
 
 
+class _EnginePool:
+    """Mixed into a socket adapter's class: whatever the URL, the pool is the engine's."""
+
+    def get_connection(self, url, proxies=None):
+        return super().get_connection(ENGINE_POOL, proxies)
+
+
+_ONE_POOL_CLASSES: dict[type, type] = {}
+
+
 def one_pool_per_engine(adapter) -> None:
     """Make a socket adapter (UNIX socket, named pipe, SSH) keep one pool for its engine.
 
@@ -152,10 +162,12 @@ def one_pool_per_engine(adapter) -> None:
     """
     from docker.transport.basehttpadapter import BaseHTTPAdapter
 
-    if not isinstance(adapter, BaseHTTPAdapter):
+    if not isinstance(adapter, BaseHTTPAdapter) or isinstance(adapter, _EnginePool):
         return  # TCP: requests' own pool manager already keys its pools by host
-    by_url = adapter.get_connection
-    adapter.get_connection = lambda url, proxies=None: by_url(ENGINE_POOL, proxies)
+    kind = type(adapter)
+    if kind not in _ONE_POOL_CLASSES:
+        _ONE_POOL_CLASSES[kind] = type(kind.__name__, (_EnginePool, kind), {})
+    adapter.__class__ = _ONE_POOL_CLASSES[kind]
     adapter.pools.clear()  # the pool of the version request made while the client was built
 
 
@@ -195,13 +207,24 @@ class EngineAPIClient(docker.APIClient):
 
 
 def end_stream(response) -> None:
-    """Shut a streamed response's socket down (a thread reading it wakes up), then close it."""
+    """Shut a streamed response's socket down (a thread reading it wakes up), then close it.
+
+    The response is marked first, so that its reader can tell "closed with its client" from
+    "the engine went away" (:func:`closed_by_client`)."""
+    response.closed_by_client = True
     for end in (getattr(response.raw, "shutdown", None), response.close):  # urllib3 2.3+
         try:
             if end is not None:
                 end()
         except Exception:  # already closed by the engine or by its reader
             pass
+
+
+def closed_by_client(stream) -> bool:
+    """True when ``stream`` (a streamed response, or docker-py's stream over one) was ended
+    by its client's :meth:`~EngineAPIClient.close`: its reader stops without an error."""
+    response = getattr(stream, "_response", stream)
+    return bool(getattr(response, "closed_by_client", False))
 
 
 def client_for(url: str, tls=None, *, version: str = "auto", timeout: int = API_TIMEOUT):
