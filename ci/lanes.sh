@@ -2,7 +2,7 @@
 # shellcheck shell=bash
 
 LANES=${DOCKERLAB_LANES:-/var/cache/dockerlab}
-LANE_NOFILE=1024        # the usual default of a login shell: a leak of sockets shows here
+LANE_NOFILE=1024        # the soft limit of a usual login shell: a leak of sockets shows here
 VM_MEMORY=${DOCKERLAB_VM_MEMORY:-12G}
 VM_TIMEOUT=${DOCKERLAB_VM_TIMEOUT:-2700}
 # a suffix for the lane's state, so that several checkouts can each run a lane at once
@@ -159,9 +159,9 @@ lane_rootfs() {
   local lane=$1; shift
   local command; command=$([ $# -gt 0 ] && quoted "$@" || lane_command "$lane")
   prepare "$lane"
-  say "$lane: running$command (ulimit -n $LANE_NOFILE, loopback only)"
+  say "$lane: running$command (ulimit -S -n $LANE_NOFILE, loopback only)"
   local start=$SECONDS status=0
-  enter "$ROOT" nonet "ulimit -n $LANE_NOFILE; cd /kit && $command" || status=$?
+  enter "$ROOT" nonet "ulimit -S -n $LANE_NOFILE; cd /kit && $command" || status=$?
   say "$lane: finished in $(( SECONDS - start )) s with exit status $status"
   return $status
 }
@@ -213,7 +213,7 @@ echo "vm: kernel \$(uname -r), cgroup fs \$(stat -fc %T /sys/fs/cgroup)"
 cd /kit
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/root \
   LANG=C.UTF-8 TERM=dumb CI="${CI:-}"
-ulimit -n $LANE_NOFILE
+ulimit -S -n $LANE_NOFILE
 $command
 echo \$? > /dockerlab-vm-status
 sync; echo o > /proc/sysrq-trigger; sleep 30

@@ -43,3 +43,20 @@ def test_an_explicit_docker_host_is_never_replaced_by_a_started_engine(monkeypat
     monkeypatch.setattr(daemon, "start_dockerd", lambda prefix: pytest.fail("started dockerd"))
     with pytest.raises(EngineNotFound):
         daemon.ensure_engine()
+
+
+def test_dockerd_is_started_with_the_open_file_limit_of_dockers_unit():
+    # a login shell's 1,024 starves an engine ("open .../lower: too many open files")
+    import resource
+    import subprocess
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (min(1024, hard), hard))
+    try:
+        done = subprocess.run(["sh", "-c", "ulimit -n"], capture_output=True, text=True,
+                              preexec_fn=daemon._raise_open_file_limit, check=True)
+    finally:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+    # Docker's unit's figure where we may raise the hard limit, else all the hard limit allows
+    assert int(done.stdout) in (daemon.DOCKERD_OPEN_FILES, hard)
+    assert int(done.stdout) >= hard
