@@ -16,6 +16,7 @@ import threading
 import time
 
 from dockerlab import Lab, labels, networks, volumes
+from dockerlab.engine import client_for
 from dockerlab.events import EventStream, collect, event_filters
 
 
@@ -81,4 +82,19 @@ def test_a_session_still_works_after_cleanup_and_closes_again(engine_location):
     assert lab.run("echo again") == "again\n"  # the client reconnects by itself
     assert lab.containers() == []
     lab.cleanup()
+    assert open_sockets() <= before
+
+
+def test_requests_one_after_another_share_one_connection(engine_location):
+    before = open_sockets()
+    client = client_for(engine_location.url, engine_location.tls)
+    try:
+        client.version()
+        paths = [client.api.info, client.api.containers, client.api.images,
+                 client.api.networks, client.api.volumes, client.api.df, client.ping]
+        for ask in paths * 3:  # seven endpoints, each its own URL
+            ask()
+        assert open_sockets() <= before + 1
+    finally:
+        client.close()
     assert open_sockets() <= before
