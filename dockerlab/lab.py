@@ -48,7 +48,11 @@ class Lab:
         self.base_image = BUSYBOX_IMAGE
         self.policy.builders[BUSYBOX_IMAGE] = self._ensure_base_images
         if base_images:
-            self._ensure_base_images()
+            try:
+                self._ensure_base_images()
+            except BaseException:
+                self.client.close()  # no session came of it: nothing keeps its connection
+                raise
         self._cleanup_callbacks: list = []
         atexit.register(self._cleanup_at_exit)
 
