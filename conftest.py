@@ -104,6 +104,13 @@ def pytest_sessionfinish(session, exitstatus):
     client = getattr(session.config, "_dockerlab_client", None)
     if client is None:
         return
+    try:
+        _check_leaks(session, client)
+    finally:
+        client.close()
+
+
+def _check_leaks(session, client) -> None:
     from dockerlab.cleanup import clean_session
 
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")

@@ -32,10 +32,13 @@ def _clean(args) -> int:
     from .engine import connect
 
     client = connect()
-    if args.session:
-        report = clean_session(client, args.session)
-    else:
-        report = clean_all_sessions(client, include_base_images=args.all)
+    try:
+        if args.session:
+            report = clean_session(client, args.session)
+        else:
+            report = clean_all_sessions(client, include_base_images=args.all)
+    finally:
+        client.close()
     print(report)
     if not args.session:
         from .linux import clean_leftovers
@@ -82,7 +85,11 @@ def _base_images(args) -> int:
     from .baseimage import ensure_busybox_image
     from .engine import connect
 
-    image = ensure_busybox_image(connect(), rebuild=args.rebuild)
+    client = connect()
+    try:
+        image = ensure_busybox_image(client, rebuild=args.rebuild)
+    finally:
+        client.close()
     print(f"{', '.join(image.tags)} ({image.short_id}) is ready.")
     return 0
 

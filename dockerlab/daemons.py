@@ -395,9 +395,8 @@ class PrivateEngine:
                     f"Its log says:\n{self.tail()}", f"The full log is {self.log}.")
             if self.socket.exists():
                 try:
-                    client = docker.APIClient(base_url=self.url, version="auto", timeout=5)
-                    client.ping()
-                    client.close()
+                    with docker.APIClient(base_url=self.url, version="auto", timeout=5) as api:
+                        api.ping()
                     return
                 except Exception:  # not ready yet: the socket exists before the API answers
                     pass

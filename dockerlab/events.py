@@ -18,6 +18,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 
+from .engine import closed_by_client
 from .errors import DockerLabError, translate
 
 #: the container actions drawn on the timeline, in their usual order of appearance
@@ -125,7 +126,7 @@ class EventStream:
             for raw in self._raw:
                 yield parse_event(raw)
         except Exception as error:  # the connection closed under us
-            if not self._closed:
+            if not (self._closed or closed_by_client(self._raw)):  # else: closed on purpose
                 raise translate(error) from None
         finally:
             self.close()

@@ -48,7 +48,11 @@ class Lab:
         self.base_image = BUSYBOX_IMAGE
         self.policy.builders[BUSYBOX_IMAGE] = self._ensure_base_images
         if base_images:
-            self._ensure_base_images()
+            try:
+                self._ensure_base_images()
+            except BaseException:
+                self.client.close()  # no session came of it: nothing keeps its connection
+                raise
         self._cleanup_callbacks: list = []
         atexit.register(self._cleanup_at_exit)
 
@@ -171,13 +175,17 @@ class Lab:
         self._cleanup_callbacks.append(callback)
 
     def cleanup(self) -> CleanupReport:
-        """Remove every object this session created so far; safe to call again later."""
+        """Remove every object this session created so far, then close the session's
+        connections to the engine (its streams too); safe to call again later, and
+        ``lab.client`` still works afterwards (it reconnects)."""
         for callback in list(self._cleanup_callbacks):
             callback()
         try:
             return clean_session(self.client, self.session)
         except Exception as error:
             raise self.explain(error) from None
+        finally:
+            self.client.close()
 
     def _cleanup_at_exit(self) -> None:
         try:

@@ -1,6 +1,5 @@
 """Containers against the real engine: lifecycle, exit codes, logs, exec, options, layers."""
 
-import time
 
 import pytest
 
@@ -51,11 +50,8 @@ def test_a_restart_policy_brings_a_crashing_container_back(module_lab):
     container = C.with_restart_policy(module_lab)
     state = C.wait_for_restart(container, count=1)
     assert state.status == "running" and state.restart_count >= 1
-    deadline = time.monotonic() + 10  # "running" comes before the restarted shell's echo
+    assert C.wait_for_output(container, "back up")  # running comes before its first line
     texts = [line.text for line in C.timestamped_logs(container)]
-    while len(texts) < 2 and time.monotonic() < deadline:
-        time.sleep(0.1)
-        texts = [line.text for line in C.timestamped_logs(container)]
     assert texts[:2] == ["crashing", "back up"]
     container.remove(force=True)
 

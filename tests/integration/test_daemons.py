@@ -51,9 +51,23 @@ def private_lab(private):
     session.cleanup()
 
 
-def test_the_private_engine_keeps_its_state_apart(private, engine_location):
-    facts = describe(connect(private.url))
-    main = describe(connect(engine_location.url, engine_location.tls))
+@pytest.fixture
+def opened():
+    """``opened(url, tls)``: :func:`connect` for one test; its clients are closed after it."""
+    clients = []
+
+    def open_client(*args, **kwargs):
+        clients.append(connect(*args, **kwargs))
+        return clients[-1]
+
+    yield open_client
+    for client in clients:
+        client.close()
+
+
+def test_the_private_engine_keeps_its_state_apart(private, engine_location, opened):
+    facts = describe(opened(private.url))
+    main = describe(opened(engine_location.url, engine_location.tls))
     assert facts.root_dir == str(private.data_root) != main.root_dir
     assert int(private.pidfile.read_text()) == private.pid
     assert private.socket.is_socket()
@@ -61,24 +75,24 @@ def test_the_private_engine_keeps_its_state_apart(private, engine_location):
     assert containerd is not None and str(private.exec_root) in containerd
 
 
-def test_it_uses_its_own_bridge_and_leaves_docker0_alone(private):
-    networks = {n["Name"]: n for n in connect(private.url).api.networks()}
+def test_it_uses_its_own_bridge_and_leaves_docker0_alone(private, opened):
+    networks = {n["Name"]: n for n in opened(private.url).api.networks()}
     assert set(networks) == {"bridge", "host", "none"}
     assert networks["bridge"]["Options"]["com.docker.network.bridge.name"] == private.bridge
     assert interfaces() - private.interfaces_before == {private.bridge}
     assert "docker0" in interfaces() or "docker0" not in private.interfaces_before
 
 
-def test_a_fresh_engine_holds_only_what_the_kit_put_there(private, private_lab):
-    facts = describe(connect(private.url))
+def test_a_fresh_engine_holds_only_what_the_kit_put_there(private, private_lab, opened):
+    facts = describe(opened(private.url))
     assert facts.counts == {"images": 1, "containers": 0, "running": 0, "networks": 3,
                             "volumes": 0, "plugins": 0}  # busybox; bridge, host, none
     assert facts.disk["images"]["count"] == 1 and facts.disk["images"]["size"] > 0
 
 
-def test_each_engine_has_its_own_image_store(private, private_lab, engine_location):
-    private_client = connect(private.url)
-    main_client = connect(engine_location.url, engine_location.tls)
+def test_each_engine_has_its_own_image_store(private, private_lab, engine_location, opened):
+    private_client = opened(private.url)
+    main_client = opened(engine_location.url, engine_location.tls)
     image = private_client.images.get(private_lab.base_image)
     image.tag("dockerlab/private-only", "1")
     try:
@@ -90,16 +104,16 @@ def test_each_engine_has_its_own_image_store(private, private_lab, engine_locati
         private_client.images.remove("dockerlab/private-only:1")
 
 
-def test_tls_with_the_kits_certificates(private):
-    client = connect(private.tcp_url, private.certs.tls_config())
-    assert client.version()["Version"] == connect(private.url).version()["Version"]
+def test_tls_with_the_kits_certificates(private, opened):
+    client = opened(private.tcp_url, private.certs.tls_config())
+    assert client.version()["Version"] == opened(private.url).version()["Version"]
     response = raw_request("GET", "/_ping", url=private.tcp_url,
                            ssl_context=private.certs.ssl_context())
     assert (response.status, response.text) == (200, "OK")
 
 
-def test_the_cli_sdk_and_raw_http_agree_over_tls(private):
-    result = three_ways(connect(private.tcp_url, private.certs.tls_config()), "server version")
+def test_the_cli_sdk_and_raw_http_agree_over_tls(private, opened):
+    result = three_ways(opened(private.tcp_url, private.certs.tls_config()), "server version")
     assert result.agree, str(result)
     assert ("cli" in result.answers) == (cli_path() is not None)
 
@@ -160,6 +174,7 @@ def test_remove_leaves_no_state_behind(tmp_path):
     lab.start("sleep 60")  # a running container: mounts under the data root
     pid = engine.pid
     engine.remove()
+    lab.client.close()  # its engine is gone, and its objects with it
     assert not engine.data_root.exists() and not engine.exec_root.exists()
     assert engine.bridge not in interfaces()
     assert not Path(f"/proc/{pid}").exists() or b"dockerd" not in \

@@ -46,8 +46,15 @@ def _clean(private, *args):
                           capture_output=True, text=True, timeout=120)
 
 
-def test_dockerlab_clean_removes_every_session_and_spares_the_rest(private):
-    plain = client_for(private.url)
+@pytest.fixture
+def plain(private):
+    """A client without the kit's guard on the private engine, closed after the test."""
+    client = client_for(private.url)
+    yield client
+    client.close()
+
+
+def test_dockerlab_clean_removes_every_session_and_spares_the_rest(private, plain):
     mine = _unlabelled_objects(plain)
     for name in ("one", "two"):
         lab = Lab(f"test-clean-{name}", engine=private.location())
@@ -56,6 +63,7 @@ def test_dockerlab_clean_removes_every_session_and_spares_the_rest(private):
         lab.client.volumes.create(f"vol-{name}")
         lab.client.images.build(fileobj=io.BytesIO(b"FROM dockerlab/busybox\nRUN touch /x\n"),
                                 tag=f"built/{name}:1")
+        lab.client.close()  # `dockerlab clean` removes what it made, not lab.cleanup()
     done = _clean(private)
     assert done.returncode == 0, done.stderr
     assert "Removed 2 containers, 2 networks, 2 volumes, 2 images." in done.stdout
