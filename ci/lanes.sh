@@ -198,7 +198,7 @@ lane_vm() {
   timeout "$VM_TIMEOUT" qemu-system-x86_64 -accel tcg,thread=multi -cpu max -smp 2 \
     -m "$VM_MEMORY" -drive file="$disk",if=virtio,format=raw -kernel "$kernel" \
     -initrd "$initrd" -display none -monitor none -serial stdio -no-reboot \
-    -append "root=/dev/vda rw console=ttyS0 init=/usr/sbin/dockerlab-vm-init panic=-1 quiet" \
+    -append "root=/dev/vda rw console=ttyS0 init=/usr/sbin/dockerlab-vm-init panic=-1 quiet loglevel=1" \
     -nic none < /dev/null || say "$lane: qemu ended with status $? (timeout: ${VM_TIMEOUT} s)"
   local status; status=$(debugfs -R "cat /dockerlab-vm-status" "$disk" 2>/dev/null | tr -dc 0-9)
   rm -rf "$disk" "$work"
