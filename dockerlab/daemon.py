@@ -25,20 +25,25 @@ from .engine import EngineLocation, find_engine
 from .errors import EngineNotFound, EngineSetupFailed
 from .host import is_dockerd
 
-#: Debian package -> a file that shows it is installed, on every release
+PLUGINS = ("/usr/libexec/docker/cli-plugins", "/usr/lib/docker/cli-plugins")
+COMPOSE_FILES = ("/usr/bin/docker-compose", *(f"{d}/docker-compose" for d in PLUGINS))
+
+#: Debian package -> the files any of which shows it (or Docker's own package of the same
+#: tool: docker-ce's /usr/bin/dockerd, docker-compose-plugin) is installed, on every release;
+#: a machine with Docker CE never gets Debian's docker.io on top, which would conflict
 SYSTEM_PACKAGES = {
-    "docker.io": "/usr/sbin/dockerd",            # the engine (and, up to Debian 12, its CLI)
+    "docker.io": ("/usr/sbin/dockerd", "/usr/bin/dockerd"),  # the engine (<= Debian 12: CLI)
     "busybox-static": "/bin/busybox",            # the offline base image
     "docker-registry": "/usr/bin/docker-registry",  # the local registry (notebook 05)
-    "docker-compose": "/usr/bin/docker-compose",    # Compose (v1 on Debian 12, v2 on 13)
+    "docker-compose": COMPOSE_FILES,             # Compose (v1 on Debian 12, v2 on 13)
     "iproute2": "/sbin/ip",                      # a private engine's bridge (notebook 04)
 }
 #: what newer releases split out of docker.io (Debian 13: the CLI and buildx; Ubuntu:
 #: Compose v2 as a CLI plugin), wanted wherever apt offers the package
 SPLIT_PACKAGES = {
     "docker-cli": "/usr/bin/docker",
-    "docker-buildx": "/usr/libexec/docker/cli-plugins/docker-buildx",
-    "docker-compose-v2": "/usr/libexec/docker/cli-plugins/docker-compose",
+    "docker-buildx": tuple(f"{d}/docker-buildx" for d in PLUGINS),
+    "docker-compose-v2": COMPOSE_FILES,
 }
 START_TIMEOUT = 60
 STOP_TIMEOUT = 30
@@ -93,12 +98,17 @@ def apt_offers(package: str) -> bool:
                for line in done.stdout.splitlines())
 
 
+def installed(marker: str | tuple[str, ...]) -> bool:
+    """Whether any of the marker files exists."""
+    return any(Path(path).exists() for path in ((marker,) if isinstance(marker, str) else marker))
+
+
 def missing_packages() -> list[str]:
     """The kit's system packages that are not installed here (of the split ones, those apt
     offers on this release)."""
-    missing = [name for name, marker in SYSTEM_PACKAGES.items() if not Path(marker).exists()]
+    missing = [name for name, marker in SYSTEM_PACKAGES.items() if not installed(marker)]
     missing += [name for name, marker in SPLIT_PACKAGES.items()
-                if not Path(marker).exists() and apt_offers(name)]
+                if not installed(marker) and apt_offers(name)]
     if "busybox-static" not in missing:
         from .baseimage import find_static_busybox
 
@@ -191,7 +201,7 @@ def ensure_system_packages() -> list[str]:
         return []
     install_packages(missing, prefix)
     offered_now = [name for name, marker in SPLIT_PACKAGES.items()  # lists were refreshed
-                   if name not in missing and not Path(marker).exists() and apt_offers(name)]
+                   if name not in missing and not installed(marker) and apt_offers(name)]
     if offered_now:
         install_packages(offered_now, prefix)
     return missing + offered_now

@@ -36,6 +36,19 @@ def test_missing_packages_are_named_by_their_debian_names(monkeypatch, tmp_path)
     assert daemon.missing_packages() == ["docker.io", "busybox-static"]
 
 
+def test_docker_ce_counts_as_installed_so_docker_io_is_never_added_on_top(monkeypatch, tmp_path):
+    # Docker CE's dockerd is /usr/bin/dockerd: installing docker.io beside it would conflict
+    ce_dockerd = tmp_path / "usr-bin-dockerd"
+    ce_dockerd.touch()
+    monkeypatch.setattr(daemon, "SYSTEM_PACKAGES", {
+        "docker.io": (str(tmp_path / "usr-sbin-dockerd"), str(ce_dockerd))})
+    monkeypatch.setattr(daemon, "SPLIT_PACKAGES", {})
+    monkeypatch.setattr("dockerlab.baseimage.find_static_busybox", lambda: "/bin/busybox")
+    assert daemon.missing_packages() == []
+    ce_dockerd.unlink()
+    assert daemon.missing_packages() == ["docker.io"]
+
+
 def test_an_explicit_docker_host_is_never_replaced_by_a_started_engine(monkeypatch):
     from dockerlab.errors import EngineNotFound
 
