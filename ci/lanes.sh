@@ -18,12 +18,14 @@ BASE_PACKAGES="python3 python3-venv git procps iproute2 kmod sudo ca-certificate
 CONTAINERD_STORE_TESTS="tests/unit tests/integration/test_layers_engine.py \
   tests/integration/test_build_engine.py tests/integration/test_registry.py \
   tests/integration/test_registry_auth_cleanup.py tests/integration/test_doctor_and_errors.py \
-  tests/exercises notebooks/01_images_and_layers.ipynb \
+  tests/integration/test_engine_facts.py tests/integration/test_sockets.py \
+  tests/integration/test_lab_session.py tests/exercises notebooks/00_welcome.ipynb \
+  notebooks/01_images_and_layers.ipynb \
   notebooks/02_dockerfile_and_build_cache.ipynb notebooks/05_registries.ipynb"
 CGROUP_V2_TESTS="tests/unit/test_linux_logic.py tests/integration/test_linux_host.py \
   tests/integration/test_linux_helper.py tests/integration/test_containers.py \
-  tests/integration/test_doctor_and_errors.py \
-  notebooks/03_containers.ipynb notebooks/07_under_the_hood_namespaces_cgroups.ipynb \
+  tests/integration/test_doctor_and_errors.py tests/integration/test_engine_facts.py \
+  notebooks/00_welcome.ipynb notebooks/03_containers.ipynb notebooks/07_under_the_hood_namespaces_cgroups.ipynb \
   notebooks/08_under_the_hood_overlayfs_and_handmade_container.ipynb"
 
 say() { printf 'lane: %s\n' "$*" >&2; }
@@ -139,6 +141,9 @@ prepare() {
     mkdir -p "$BIND_STATE/etc/docker"
     echo '{"features": {"containerd-snapshotter": true}}' > "$BIND_STATE/etc/docker/daemon.json"
   fi
+  # packages installed into the rootfs never start their services (dockerd) on this host's
+  # network during prepare: Debian's policy-rc.d convention, as container images have it
+  printf '#!/bin/sh\nexit 101\n' > "$ROOT/usr/sbin/policy-rc.d"; chmod +x "$ROOT/usr/sbin/policy-rc.d"
   say "$lane: preparing (venv in $BIND_VENV, the kit's system packages)"
   enter "$ROOT" net "cd /kit && ./kit venv && .venv/bin/python -m dockerlab engine install" \
     > "$BIND_STATE.prepare.log" 2>&1 ||
@@ -155,20 +160,24 @@ lane_command() {  # the command a lane runs when none is given
     containerd-store) echo "./kit test $CONTAINERD_STORE_TESTS" ;;
     cgroup-v2) echo "./kit test $CGROUP_V2_TESTS" ;;
     *) echo "./kit test" ;;
-  esac
+  esac | sed 's/^/ /'
 }
 
-quoted() { local out="" word; for word in "$@"; do out+=" $(printf '%q' "$word")"; done; echo "$out"; }
+quoted() {  # words quoted for /bin/sh (dash): each in single quotes
+  local out="" word
+  for word in "$@"; do out+=" '${word//\'/\'\\\'\'}'"; done
+  echo "$out"
+}
 
 lane_rootfs() {
   local lane=$1; shift
   local command; command=$([ $# -gt 0 ] && quoted "$@" || lane_command "$lane")
   prepare "$lane"
+  trap drop_state EXIT
   say "$lane: running$command (ulimit -S -n $LANE_NOFILE, loopback only)"
   local start=$SECONDS status=0
   enter "$ROOT" nonet "ulimit -S -n $LANE_NOFILE; cd /kit && $command" || status=$?
   say "$lane: finished in $(( SECONDS - start )) s with exit status $status"
-  drop_state
   return $status
 }
 
@@ -177,8 +186,11 @@ lane_rootfs() {
 lane_vm() {
   local lane=$1; shift
   local command; command=$([ $# -gt 0 ] && quoted "$@" || lane_command "$lane")
+  host_tools
   prepare "$lane"
-  local work="$BIND_STATE.vm" disk="$BIND_STATE.img"
+  VM_WORK="$BIND_STATE.vm" VM_DISK="$BIND_STATE.img"
+  local work=$VM_WORK disk=$VM_DISK console="$BIND_STATE.console.log"
+  trap 'rm -rf "$VM_WORK" "$VM_DISK"; drop_state' EXIT
   mkdir -p "$work/upper/kit" "$work/upper/usr/sbin" "$work/overlay-work" "$work/merged"
   tar -C "$CHECKOUT" --exclude=./.venv -cf - . | tar -C "$work/upper/kit" -xf -
   cp -a "$BIND_VENV" "$work/upper/kit/.venv"
@@ -187,21 +199,25 @@ lane_vm() {
   chmod +x "$work/upper/usr/sbin/dockerlab-vm-init"
   say "$lane: making the VM's disk"
   rm -f "$disk"
-  unshare --mount --propagation private /bin/sh -ec "
-    mount -t overlay overlay -o lowerdir=$ROOT,upperdir=$work/upper,workdir=$work/overlay-work \
-      $work/merged
-    mkfs.ext4 -q -F -d $work/merged $disk 24G"
-  local kernel initrd; kernel=$(ls "$ROOT"/boot/vmlinuz-* | tail -1)
-  initrd=$(ls "$ROOT"/boot/initrd.img-* | tail -1)
+  unshare --mount --propagation private /bin/sh -ec '
+    mount -t overlay overlay -o "lowerdir=$1,upperdir=$2/upper,workdir=$2/overlay-work" \
+      "$2/merged"
+    mkfs.ext4 -q -F -d "$2/merged" "$3" 24G' sh "$ROOT" "$work" "$disk" ||
+    fail "$lane: making the VM's disk failed (overlayfs and mkfs.ext4 on this host?)"
+  local kernel initrd
+  kernel=$(ls "$ROOT"/boot/vmlinuz-* 2>/dev/null | tail -1)
+  initrd=$(ls "$ROOT"/boot/initrd.img-* 2>/dev/null | tail -1)
+  [ -n "$kernel" ] && [ -n "$initrd" ] || fail "$lane: no kernel in $ROOT/boot (amd64 only)"
   say "$lane: booting (software emulation, 2 CPUs, $VM_MEMORY)$command"
   local start=$SECONDS
   timeout "$VM_TIMEOUT" qemu-system-x86_64 -accel tcg,thread=multi -cpu max -smp 2 \
     -m "$VM_MEMORY" -drive file="$disk",if=virtio,format=raw -kernel "$kernel" \
     -initrd "$initrd" -display none -monitor none -serial stdio -no-reboot \
     -append "root=/dev/vda rw console=ttyS0 init=/usr/sbin/dockerlab-vm-init panic=-1 quiet loglevel=1" \
-    -nic none < /dev/null || say "$lane: qemu ended with status $? (timeout: ${VM_TIMEOUT} s)"
-  local status; status=$(debugfs -R "cat /dockerlab-vm-status" "$disk" 2>/dev/null | tr -dc 0-9)
-  rm -rf "$disk" "$work"
+    -nic none < /dev/null | tee "$console" ||
+    say "$lane: qemu ended with status ${PIPESTATUS[0]} (timeout: ${VM_TIMEOUT} s)"
+  local status  # the init prints it on the console (a file on the disk may sit in the journal)
+  status=$(sed -n 's/^dockerlab-vm-status=\([0-9]*\).*/\1/p' "$console" | tail -1)
   say "$lane: finished in $(( SECONDS - start )) s with exit status ${status:-none}"
   [ -n "$status" ] || fail "$lane: the virtual machine gave no exit status"
   return "$status"
@@ -218,10 +234,10 @@ exec > /dev/ttyS0 2>&1
 echo "vm: kernel \$(uname -r), cgroup fs \$(stat -fc %T /sys/fs/cgroup)"
 cd /kit
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/root \
-  LANG=C.UTF-8 TERM=dumb CI="${CI:-}"
+  LANG=C.UTF-8 TERM=dumb CI='${CI:-}'
 ulimit -S -n $LANE_NOFILE
 $command
-echo \$? > /dockerlab-vm-status
-sync; echo o > /proc/sysrq-trigger; sleep 30
+echo "dockerlab-vm-status=\$?"
+sync; mount -o remount,ro / 2>/dev/null; echo o > /proc/sysrq-trigger; sleep 30
 INIT
 }

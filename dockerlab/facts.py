@@ -70,6 +70,13 @@ class CLIFacts:
             return f"DOCKER_BUILDKIT=1 docker build (CLI {self.version})"
         return None
 
+    @property
+    def build_default(self) -> str:
+        """What a plain ``docker build`` from this CLI uses: BuildKit through buildx (CLI 23
+        and later with the plugin), otherwise the classic builder (a CLI before 23 reaches
+        BuildKit only with ``DOCKER_BUILDKIT=1``)."""
+        return "BuildKit" if self.buildx else "classic"
+
 
 def _run(args: list[str], environment: dict | None) -> subprocess.CompletedProcess | None:
     env = dict(os.environ if environment is None else environment, DOCKER_CLI_HINTS="false")
@@ -142,7 +149,10 @@ class EngineFacts:
     @property
     def save_layout(self) -> str:
         """What ``docker save`` writes: ``"oci"`` (an OCI image layout that also carries
-        Docker's ``manifest.json``) since Engine 25.0, ``"docker"`` before."""
+        Docker's ``manifest.json``) since Engine 25.0 and from the containerd image store
+        (which exports with containerd's OCI exporter), ``"docker"`` before."""
+        if self.image_store == "containerd":
+            return "oci"
         return "oci" if version_tuple(self.server_version) >= OCI_SAVE_SINCE else "docker"
 
     @property
@@ -152,10 +162,13 @@ class EngineFacts:
 
     @property
     def builder(self) -> str:
-        """The builder a build on this machine gets, and through what."""
+        """The builder a plain ``docker build`` on this machine gets, and how to reach
+        BuildKit when that is not the default."""
         client = self.cli.buildkit_client
-        if client:
+        if self.cli.build_default == "BuildKit":
             return f"BuildKit ({client})"
+        if client:
+            return f"classic by default; BuildKit with {client}"
         return "classic (no BuildKit client: the docker CLI's buildx plugin is missing)"
 
     def rows(self) -> list[tuple[str, str]]:

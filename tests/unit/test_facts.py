@@ -47,6 +47,17 @@ def test_docker_save_writes_oci_since_engine_25(server, layout):
     assert _facts(server_version=server).save_layout == layout
 
 
+def test_the_containerd_store_saves_the_oci_layout_before_engine_25_too():
+    assert _facts(server_version="24.0.9", image_store="containerd").save_layout == "oci"
+
+
+def test_a_cli_before_23_builds_classic_unless_asked_for_buildkit():
+    facts = _facts(cli=CLIFacts("/usr/bin/docker", "20.10.24", None, "1.29.2 (docker-compose)"))
+    assert facts.builder == ("classic by default; BuildKit with DOCKER_BUILDKIT=1 docker build "
+                             "(CLI 20.10.24)")
+    assert _facts().builder.startswith("BuildKit (docker buildx 0.13.1)")
+
+
 def test_an_image_id_names_the_config_or_the_manifest():
     assert _facts().image_id_is == "config"
     assert _facts(image_store="containerd").image_id_is == "manifest"
