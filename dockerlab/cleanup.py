@@ -92,43 +92,63 @@ def _images(client, report, filters):
 PRUNE_ROUNDS = 20
 
 
-def prune_dangling_kit_images(client) -> tuple[list[str], list[str]]:
+def _remove_dangling_since(client, kit_dangling: dict, since: float) -> tuple[list, list]:
+    """One round: remove the kit's dangling images created at ``since`` or later."""
+    removed, failed = [], []
+    for image in client.api.images(filters=kit_dangling):
+        if image.get("Created", 0) < since:
+            continue
+        try:
+            client.api.remove_image(image["Id"])
+            removed.append(image["Id"][7:19])
+        except docker.errors.NotFound:
+            pass
+        except docker.errors.APIError as error:  # still a parent of a live image
+            failed.append(f"image {image['Id'][7:19]}: {error.explanation}")
+    return removed, failed
+
+
+def prune_dangling_kit_images(client, since: float | None = None) -> tuple[list[str], list[str]]:
     """Untagged kit images nothing uses any more: the steps of a build whose tag moved on, or
     of a removed image. The classic store removes such parents with their child; the
     containerd image store keeps each step's image listed, so they are pruned here. Only
-    images with the kit's label are pruned (similar to ``docker image prune --filter
-    label=io.dockerlab.kit``), never anyone else's."""
+    images with the kit's label (similar to ``docker image prune --filter
+    label=io.dockerlab.kit``), and with ``since``, only those created since then (a
+    session's own), so another notebook's build steps stay."""
     kit_dangling = {"dangling": True, "label": [f"{labels.KIT}={labels.KIT_VALUE}"]}
     pruned: list[str] = []
+    failed: list[str] = []
     for _ in range(PRUNE_ROUNDS):
         try:
-            deleted = client.api.prune_images(filters=kit_dangling).get("ImagesDeleted") or []
+            if since is None:
+                deleted = client.api.prune_images(filters=kit_dangling).get("ImagesDeleted")
+                removed = [entry["Deleted"][7:19] for entry in deleted or []
+                           if entry.get("Deleted")]
+            else:
+                removed, failed = _remove_dangling_since(client, kit_dangling, since)
         except docker.errors.APIError as error:  # a prune already running, for one
             return pruned, [f"dangling kit images: {error.explanation}"]
-        pruned += [entry["Deleted"][7:19] for entry in deleted if entry.get("Deleted")]
-        if not deleted:
+        pruned += removed
+        if not removed:
             break
-    return pruned, []
+    return pruned, failed
 
 
-def _dangling_kit_images(client, report, filters=None):
-    pruned, failed = prune_dangling_kit_images(client)
-    report.pruned += pruned
-    report.failed += failed
-
-
-def remove_labelled(client, filters: dict) -> CleanupReport:
+def remove_labelled(client, filters: dict, since: float | None = None) -> CleanupReport:
     """Remove every container, network, volume and image matching ``filters``, then the
-    kit's images this left dangling."""
+    kit's images this left dangling (created since ``since``, when given)."""
     report = CleanupReport()
-    for step in (_containers, _networks, _volumes, _images, _dangling_kit_images):
+    for step in (_containers, _networks, _volumes, _images):
         step(client, report, filters)
+    report.pruned, failed = prune_dangling_kit_images(client, since)
+    report.failed += failed
     return report
 
 
-def clean_session(client, session: str) -> CleanupReport:
-    """Remove one session's objects: what ``lab.cleanup()`` does."""
-    return remove_labelled(client, labels.session_filter(session))
+def clean_session(client, session: str, since: float | None = None) -> CleanupReport:
+    """Remove one session's objects: what ``lab.cleanup()`` does (``since``: when the
+    session began, so the dangling build steps pruned are its own)."""
+    return remove_labelled(client, labels.session_filter(session), since)
 
 
 def clean_all_sessions(client, include_base_images: bool = False) -> CleanupReport:

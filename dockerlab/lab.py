@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import atexit
 import os
+import time
 
 from . import labels
 from .baseimage import BUSYBOX_IMAGE, ensure_busybox_image
@@ -40,6 +41,7 @@ class Lab:
                  timeout: int = API_TIMEOUT):
         self.notebook = notebook
         self.session = labels.new_session_id(notebook)
+        self.started = time.time() - 1  # the engine's Created times are whole seconds
         self.labels = labels.session_labels(self.session, notebook)
         self.location = engine or find_engine()
         allow = pulls_allowed_by_environment() if allow_pull is None else allow_pull
@@ -181,7 +183,7 @@ class Lab:
         for callback in list(self._cleanup_callbacks):
             callback()
         try:
-            return clean_session(self.client, self.session)
+            return clean_session(self.client, self.session, since=self.started)
         except Exception as error:
             raise self.explain(error) from None
         finally:

@@ -165,3 +165,22 @@ def test_a_container_that_cannot_start_is_removed(lab):
         lab.start(["/no/such/program"])
     assert "no/such/program" in str(raised.value)
     assert lab.containers() == [], "the created-but-failed container does not leak"
+
+
+def test_cleanup_leaves_none_of_its_build_steps_dangling(engine_location):
+    # the containerd image store keeps each step of a build listed; when a rebuild moves the
+    # tag, the old steps are dangling kit images that the session's cleanup must remove
+    lab = Lab("test-dangling-steps", engine=engine_location)
+    try:
+        for greeting in ("first", "second"):
+            dockerfile = (f"FROM {lab.base_image}\nRUN echo {greeting} > /greeting\n"
+                          "RUN echo more >> /greeting\n")
+            lab.client.images.build(fileobj=io.BytesIO(dockerfile.encode()),
+                                    tag="test-dangling/steps:1")
+    finally:
+        lab.cleanup()
+    mine = [image for image in lab.client.api.images(
+                filters={"dangling": True, "label": [f"{labels.KIT}={labels.KIT_VALUE}"]})
+            if image["Created"] >= lab.started]
+    lab.client.close()
+    assert mine == [], "dangling build steps of this session are left"
