@@ -189,11 +189,18 @@ class ComposeProject:
             filters={"label": [f"{PROJECT_LABEL}={self.name}"]}))
 
 
+#: the verbs of Compose v2's "under way" lines (``Container x  Creating``)
+UNDER_WAY = {"Creating", "Starting", "Stopping", "Removing", "Recreating", "Waiting",
+             "Pulling", "Building", "Restarting", "Killing", "Pausing", "Unpausing"}
+
+
 def _progress(line: str) -> bool:
     """A line that only says a step is under way (v1 ``Creating x ...``, v2 ``Container x
-    Creating``): the line saying it is done follows; blank lines count too."""
+    Creating``): the line saying it is done follows; blank lines count too. Anything else
+    (a warning ending in "missing", say) is kept."""
     words = line.split()
-    return not words or line.rstrip().endswith("...") or words[-1].endswith("ing")
+    return not words or line.rstrip().endswith("...") or (
+        len(words) <= 3 and words[-1] in UNDER_WAY)
 
 
 def project_for(lab, directory: str | Path, spec: dict | None = None) -> ComposeProject:

@@ -40,3 +40,9 @@ def test_only_the_lines_saying_a_step_is_done_are_kept():
           "Creating p_web_1 ... done"]
     assert [line for line in v2 + v1 if not compose._progress(line)] == [
         " Container p-web-1  Created", v1[0], v1[2]]
+
+
+def test_a_warning_ending_in_ing_is_kept():
+    warning = "WARN[0000] the attribute `version` is obsolete, it will be ignored, please remove it to avoid potential confusion: the file has something missing"
+    assert not compose._progress(warning)
+    assert not compose._progress(" Network p_default  Warning: subnet string")
