@@ -128,6 +128,30 @@ def cli_facts(environment: dict | None = None) -> CLIFacts:
     return CLIFacts(docker, version, buildx_version, compose, _cli_refusal(docker, environment))
 
 
+#: where Debian's docker CLI lives, when another one (without buildx) comes first on PATH
+DEBIAN_CLI = "/usr/bin/docker"
+
+
+def buildkit_cli(environment: dict | None = None) -> tuple[list[str], dict] | None:
+    """A docker CLI that builds with BuildKit here, as ``(argv, environment)`` for
+    ``argv + ["build", ...]``: the first CLI on PATH with buildx, or a CLI before 23 with
+    ``DOCKER_BUILDKIT=1`` (Debian 12's, even when a newer CLI without buildx comes first on
+    PATH); ``None`` when there is none."""
+    env = dict(os.environ if environment is None else environment)
+    seen = []
+    for path in (shutil.which("docker"), DEBIAN_CLI):
+        if not path or not os.path.exists(path) or os.path.realpath(path) in seen:
+            continue
+        seen.append(os.path.realpath(path))
+        banner = _cli_output([path, "--version"]) or ""
+        version = banner.split()[2].rstrip(",") if len(banner.split()) > 2 else None
+        buildx = _cli_output([path, "buildx", "version"])
+        client = CLIFacts(path, version, "yes" if buildx else None).buildkit_client
+        if client:
+            return [path], dict(env, DOCKER_BUILDKIT="1")
+    return None
+
+
 @dataclass(frozen=True)
 class EngineFacts:
     """The facts about one engine and the client tools beside it."""

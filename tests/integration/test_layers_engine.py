@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import tracemalloc
 
@@ -10,10 +9,11 @@ import pytest
 
 from dockerlab.build import build
 from dockerlab.errors import ImageError, ImageMissing, ImageNameInvalid
-from dockerlab.facts import engine_facts
+from dockerlab.facts import buildkit_cli, engine_facts
 from dockerlab.image_manifest import id_kinds
 from dockerlab.layers import ChunkReader, LayerStream, read_image, read_save_stream
 from dockerlab.widgets.layer_explorer import MERGED, LayerExplorer
+from dockerlab.wire import endpoint_of
 
 pytestmark = pytest.mark.engine
 
@@ -64,9 +64,13 @@ def test_an_image_the_docker_cli_built_with_buildkit(module_lab, tmp_path):
     tag = "dockerlab-test/buildkit:1"
     labels = [arg for key, value in module_lab.labels.items()
               for arg in ("--label", f"{key}={value}")]
-    subprocess.run(["docker", "-H", module_lab.location.url, "build", "-q", "-t", tag,
-                    *labels, str(tmp_path)], check=True, capture_output=True,
-                   env=dict(os.environ, DOCKER_BUILDKIT="1"))
+    found = buildkit_cli(endpoint_of(module_lab.client).cli_environment())
+    if found is None:
+        pytest.skip("no docker CLI here builds with BuildKit (buildx missing): "
+                    "`dockerlab engine facts` says so")
+    argv, env = found
+    subprocess.run([*argv, "build", "-q", "-t", tag, *labels, str(tmp_path)], check=True,
+                   capture_output=True, env=env, timeout=300)
     image = read_image(module_lab.client, tag)
     facts = engine_facts(module_lab.client)
     assert image.image_id == module_lab.client.api.inspect_image(tag)["Id"]
