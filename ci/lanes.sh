@@ -23,9 +23,13 @@ CONTAINERD_STORE_TESTS="tests/unit tests/integration/test_layers_engine.py \
   notebooks/01_images_and_layers.ipynb \
   notebooks/02_dockerfile_and_build_cache.ipynb notebooks/05_registries.ipynb"
 CGROUP_V2_TESTS="tests/unit/test_linux_logic.py tests/integration/test_linux_host.py \
-  tests/integration/test_linux_helper.py tests/integration/test_containers.py \
+  tests/integration/test_linux_helper.py \
+  tests/integration/test_containers.py::test_a_memory_limit_gets_a_container_oom_killed \
+  tests/integration/test_containers.py::test_a_cpu_quota_throttles_a_busy_loop \
+  tests/integration/test_containers.py::test_absurd_memory_limits \
+  tests/integration/test_containers.py::test_negative_cpu_quota \
   tests/integration/test_doctor_and_errors.py tests/integration/test_engine_facts.py \
-  notebooks/00_welcome.ipynb notebooks/03_containers.ipynb notebooks/07_under_the_hood_namespaces_cgroups.ipynb \
+  notebooks/03_containers.ipynb notebooks/07_under_the_hood_namespaces_cgroups.ipynb \
   notebooks/08_under_the_hood_overlayfs_and_handmade_container.ipynb"
 
 say() { printf 'lane: %s\n' "$*" >&2; }
