@@ -136,6 +136,9 @@ ensure_rootfs() {
 prepare() {
   local lane=$1 suite; suite=$(suite_of "$1")
   require_root "lane $lane"
+  mkdir -p "$LANES/rootfs"
+  exec 9> "$LANES/rootfs/$suite.lock"  # one lane at a time builds or updates the shared parts
+  flock 9
   ensure_rootfs "$suite"
   ROOT="$LANES/rootfs/$suite"
   export BIND_KIT="$CHECKOUT" BIND_VENV="$LANES/venv/$suite" BIND_STATE="$LANES/state/$lane$LANE_TAG"
@@ -152,6 +155,7 @@ prepare() {
   enter "$ROOT" net "cd /kit && ./kit venv && .venv/bin/python -m dockerlab engine install" \
     > "$BIND_STATE.prepare.log" 2>&1 ||
     fail "$lane: preparing failed: $(tail -3 "$BIND_STATE.prepare.log" | tr '\n' ' ')"
+  exec 9>&-
 }
 
 drop_state() {  # the engine's data goes; its log stays beside the state, for a red lane
