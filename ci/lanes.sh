@@ -62,7 +62,8 @@ require_root() {
 debian_mirror() {  # the mirror this host's apt uses
   if [ -n "${DEBIAN_MIRROR:-}" ]; then echo "$DEBIAN_MIRROR"; return; fi
   { cat /etc/apt/sources.list /etc/apt/sources.list.d/*.sources 2>/dev/null || true; } |
-    sed -n -e 's#^deb \(http[^ ]*\) .*#\1#p' -e 's#^URIs: *\(http[^ ]*debian\)/*$#\1#p' |
+    sed -n -e 's#^deb \(\[[^]]*\] \)\{0,1\}\(http[^ ]*/debian\)/* .*#\2#p' \
+      -e 's#^URIs:.*\(http[^ ]*/debian\)/*\( .*\)\{0,1\}$#\1#p' |
     head -1
 }
 
@@ -104,6 +105,7 @@ cp /etc/ssl/certs/ca-certificates.crt "$root/etc/ssl/certs/host-ca.crt" 2>/dev/n
 cd "$root"; mkdir -p .oldroot; pivot_root . .oldroot
 exec /usr/bin/env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
   HOME=/root LANG=C.UTF-8 TERM=dumb DEBIAN_FRONTEND=noninteractive CI="${CI:-}" \
+  PYTHONDONTWRITEBYTECODE=1 \
   PIP_CERT=/etc/ssl/certs/host-ca.crt PIP_DISABLE_PIP_VERSION_CHECK=1 \
   /bin/sh -c "umount -l /.oldroot && rmdir /.oldroot 2>/dev/null; $command"
 SH
