@@ -214,7 +214,8 @@ class NotebookPage:
                      '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook-cell'))
                      .map(cell => (cell.querySelector('.jp-InputArea-prompt') || {}).textContent);
                  return prompts.some(p => p && p.includes('*')) || prompts[last] !== before;
-               }""", arg=[last, before], timeout=30_000)
+               }""", arg=[last, before], timeout=max(30.0, timeout) * 1000)
+        # (on a loaded machine the kernel may take longer than 30 s to take the first cell)
         self.wait_until_done(timeout)
         return self.cells()
 
