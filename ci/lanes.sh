@@ -9,10 +9,10 @@ VM_TIMEOUT=${DOCKERLAB_VM_TIMEOUT:-2700}
 LANE_TAG=${DOCKERLAB_LANE_TAG:+-$DOCKERLAB_LANE_TAG}
 
 # What a learner's fresh Debian machine has before the kit: the kit itself installs Docker's
-# packages (its own bring-up, tested here). chromium is for the browser tests, the kernel for
-# the cgroup-v2 lane's virtual machine.
+# packages (its own bring-up, tested here). chromium (and libatomic1, for playwright's node
+# driver) is for the browser tests, the kernel for the cgroup-v2 lane's virtual machine.
 BASE_PACKAGES="python3 python3-venv git procps iproute2 kmod sudo ca-certificates chromium \
-  linux-image-cloud-amd64 initramfs-tools e2fsprogs"
+  libatomic1 linux-image-cloud-amd64 initramfs-tools e2fsprogs"
 
 # the tests of the lanes that run a share of the suite
 CONTAINERD_STORE_TESTS="tests/unit tests/integration/test_layers_engine.py \
@@ -118,6 +118,13 @@ ensure_rootfs() {
   wanted=$(printf '%s\n' $BASE_PACKAGES | sort | tr '\n' ' ')
   stamp="$root/.dockerlab-rootfs"
   if [ "$(cat "$stamp" 2>/dev/null)" = "$wanted" ]; then return; fi
+  if [ -s "$stamp" ]; then  # built before with fewer packages: add the new ones
+    say "adding packages to the Debian $suite root file system"
+    BIND_KIT="" BIND_STATE="" enter "$root" net \
+      "apt-get update -q && apt-get install -y -q --no-install-recommends $BASE_PACKAGES" \
+      >> "$LANES/rootfs/$suite.log" 2>&1 && { echo "$wanted" > "$stamp"; return; }
+    say "adding packages failed: building $suite again"
+  fi
   host_tools
   local mirror; mirror=$(debian_mirror)
   [ -n "$mirror" ] || fail "no Debian mirror in this host's apt sources: set DEBIAN_MIRROR"
