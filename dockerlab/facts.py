@@ -94,6 +94,13 @@ def _cli_output(args: list[str], environment: dict | None = None) -> str | None:
     return done.stdout.strip() or None
 
 
+def _cli_version(docker: str) -> str | None:
+    """The CLI's own version, from ``docker --version`` (asks no engine)."""
+    banner = _cli_output([docker, "--version"])  # "Docker version 26.1.5+dfsg1, build a72d7cd"
+    words = banner.split() if banner else []
+    return words[2].rstrip(",") if len(words) > 2 else None
+
+
 def _cli_refusal(docker: str, environment: dict | None) -> str | None:
     """``None`` when ``docker version`` reaches the engine, else the CLI's own words (an
     engine whose minimum API version is above the CLI's, or the other way round)."""
@@ -120,8 +127,7 @@ def cli_facts(environment: dict | None = None) -> CLIFacts:
         compose = f"{version.lstrip('v')} (docker-compose)" if version else None
     if not docker:
         return CLIFacts(compose=compose)
-    banner = _cli_output([docker, "--version"])  # "Docker version 26.1.5+dfsg1, build a72d7cd"
-    version = banner.split()[2].rstrip(",") if banner and len(banner.split()) > 2 else None
+    version = _cli_version(docker)
     buildx = _cli_output([docker, "buildx", "version"])
     buildx_version = buildx.split()[1].lstrip("v") if buildx and len(buildx.split()) > 1 \
         else None
@@ -143,10 +149,8 @@ def buildkit_cli(environment: dict | None = None) -> tuple[list[str], dict] | No
         if not path or not os.path.exists(path) or os.path.realpath(path) in seen:
             continue
         seen.append(os.path.realpath(path))
-        banner = _cli_output([path, "--version"]) or ""
-        version = banner.split()[2].rstrip(",") if len(banner.split()) > 2 else None
         buildx = _cli_output([path, "buildx", "version"])
-        client = CLIFacts(path, version, "yes" if buildx else None).buildkit_client
+        client = CLIFacts(path, _cli_version(path), "yes" if buildx else None).buildkit_client
         if client:
             return [path], dict(env, DOCKER_BUILDKIT="1")
     return None

@@ -126,6 +126,15 @@ def oci_archive(layers: list[bytes], config: dict, compress: bool = False,
         inner = json.dumps(index).encode()
         blobs[digest(inner)] = inner
         index = {"schemaVersion": 2, "manifests": [{"digest": digest(inner)}]}
+    manifest_json = [{
+        "Config": "blobs/sha256/" + digest(config_bytes).split(":")[1],
+        "RepoTags": ["demo:1"],
+        "Layers": ["blobs/sha256/" + d["digest"].split(":")[1] for d in descriptors]}]
+    return layout_tar(blobs, index, manifest_json if docker_manifest else None)
+
+
+def layout_tar(blobs: dict[str, bytes], index: dict, manifest_json: list | None = None) -> bytes:
+    """An OCI image layout archive of ``blobs`` with ``index`` (and Docker's manifest.json)."""
     buffer = io.BytesIO()
     with tarfile.open(fileobj=buffer, mode="w") as tar:
         _add(tar, "blobs/", kind=tarfile.DIRTYPE)
@@ -133,12 +142,8 @@ def oci_archive(layers: list[bytes], config: dict, compress: bool = False,
         for name in sorted(blobs):
             _add(tar, "blobs/sha256/" + name.split(":")[1], blobs[name])
         _add(tar, "index.json", json.dumps(index).encode())
-        if docker_manifest:
-            _add(tar, "manifest.json", json.dumps([{
-                "Config": "blobs/sha256/" + digest(config_bytes).split(":")[1],
-                "RepoTags": ["demo:1"],
-                "Layers": ["blobs/sha256/" + d["digest"].split(":")[1]
-                           for d in descriptors]}]).encode())
+        if manifest_json is not None:
+            _add(tar, "manifest.json", json.dumps(manifest_json).encode())
         _add(tar, "oci-layout", b'{"imageLayoutVersion": "1.0.0"}')
     return buffer.getvalue()
 

@@ -4,9 +4,7 @@ which platform, and the digests an image ID can be (config, manifest, index)."""
 from __future__ import annotations
 
 import gzip
-import io
 import json
-import tarfile
 
 import pytest
 
@@ -17,10 +15,10 @@ from tests.unit.test_layers_archives import (
     BIG,
     HISTORY,
     LAYERS,
-    _add,
     classic_archive,
     config_for,
     digest,
+    layout_tar,
     oci_archive,
     read,
 )
@@ -47,20 +45,6 @@ def image_blobs(layers: list[bytes], config: dict, compress: bool = True):
                            "layers": layer_descriptors}).encode()
     blobs[digest(manifest)] = manifest
     return blobs, manifest
-
-
-def layout_tar(blobs: dict[str, bytes], index: dict, manifest_json: list | None = None) -> bytes:
-    buffer = io.BytesIO()
-    with tarfile.open(fileobj=buffer, mode="w") as tar:
-        _add(tar, "blobs/", kind=tarfile.DIRTYPE)
-        _add(tar, "blobs/sha256/", kind=tarfile.DIRTYPE)
-        for name in sorted(blobs):
-            _add(tar, "blobs/sha256/" + name.split(":")[1], blobs[name])
-        _add(tar, "index.json", json.dumps(index).encode())
-        if manifest_json is not None:
-            _add(tar, "manifest.json", json.dumps(manifest_json).encode())
-        _add(tar, "oci-layout", b'{"imageLayoutVersion": "1.0.0"}')
-    return buffer.getvalue()
 
 
 def named(manifest: bytes, name: str) -> dict:
