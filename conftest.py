@@ -20,7 +20,7 @@ os.environ.setdefault("DOCKERLAB_SESSION_PREFIX", RUN_PREFIX)
 
 
 def _engine_client():
-    from dockerlab.engine import connect, find_engine
+    from dockerlab.engine.locate import connect, find_engine
     from dockerlab.errors import DockerLabError
 
     try:

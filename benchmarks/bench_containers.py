@@ -11,8 +11,9 @@ import statistics
 import sys
 import time
 
-from dockerlab import Lab, overhead
+from dockerlab import Lab
 from dockerlab import containers as C
+from dockerlab.containers import overhead
 
 
 def step_times(lab, n: int) -> dict[str, list[float]]:

@@ -4,7 +4,7 @@ Builds its own large image offline (FROM the kit's busybox: nothing is pulled), 
 over 6 layers with ~30,000 files, some of them deleted by a later layer; then, in one run:
 
 * baseline: stream ``client.api.get_image(name)`` to /dev/null (what ``docker save`` costs);
-* analysis: :func:`dockerlab.layers.read_image` on the same image (one streamed pass: every
+* analysis: :func:`dockerlab.images.layers.read_image` on the same image (one streamed pass: every
   layer's headers indexed, every byte hashed, then stacked: merged view, waste, efficiency).
 
 Each is run ``--rounds`` times alternately and the best time of each is kept. It prints the
@@ -22,8 +22,8 @@ import sys
 import time
 
 from dockerlab import Lab
-from dockerlab.build import build
-from dockerlab.layers import human_size, read_image
+from dockerlab.images.builder import build
+from dockerlab.images.layers import human_size, read_image
 
 TAG = "dockerlab/bench-layers:latest"
 # awk writes many small files fast (busybox has no `split`)

@@ -4,7 +4,7 @@ Builds its own image offline (FROM the kit's busybox plus one layer of ``--megab
 bytes: nothing is pulled), starts fresh local registries, and measures in one run:
 
 * ``engine push`` (``docker push``: compresses each layer, then uploads) against the
-  baseline ``HTTP upload``: the kit's :class:`~dockerlab.registry_api.RegistryAPI` uploading the
+  baseline ``HTTP upload``: the kit's :class:`~dockerlab.registry.api.RegistryAPI` uploading the
   very same compressed blobs and manifest to another empty registry;
 * ``engine push again`` (every layer "already exists") against the first ``engine push``;
 * ``engine pull`` (after removing the local image: download, verify, decompress, unpack)
@@ -24,7 +24,7 @@ import sys
 import time
 
 from dockerlab import Lab
-from dockerlab.registry import LocalRegistry, pull, push
+from dockerlab.registry.local import LocalRegistry, pull, push
 
 REPOSITORY = "bench/data"
 

@@ -11,9 +11,9 @@ import statistics
 import subprocess
 import time
 
-from dockerlab.daemons import availability, connect
-from dockerlab.engine import find_engine
-from dockerlab.wire import WireRecorder, cli_path, endpoint_of, raw_request
+from dockerlab.engine.locate import find_engine
+from dockerlab.engine.private import availability, connect
+from dockerlab.engine.wire import WireRecorder, cli_path, endpoint_of, raw_request
 
 ROUNDS = 40
 
@@ -46,7 +46,7 @@ def main() -> None:
             lambda: subprocess.run([cli_path(), "version", "--format", "{{.Server.Version}}"],
                                    capture_output=True, env=env, check=True), rounds=10)
     if availability() is None:
-        from dockerlab.daemons import PrivateEngine
+        from dockerlab.engine.private import PrivateEngine
 
         with PrivateEngine() as engine:
             context = engine.certs.ssl_context()

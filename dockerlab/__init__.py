@@ -4,6 +4,7 @@ Start with :class:`Lab`, the session every notebook opens once. Errors all deriv
 :class:`DockerLabError` (see :mod:`dockerlab.errors` for the tree).
 """
 
+from ._moved import install as _install_moved_names
 from .errors import DockerLabError
 from .lab import Lab
 from .notebook import install_error_display
@@ -12,3 +13,4 @@ __all__ = ["Lab", "DockerLabError", "__version__"]
 __version__ = "0.1.0"
 
 install_error_display()
+_install_moved_names()

@@ -20,7 +20,7 @@ from .errors import DockerLabError
 
 
 def _doctor(args) -> int:
-    from .doctor import diagnose
+    from .engine.doctor import diagnose
 
     report = diagnose()
     print(report)
@@ -29,7 +29,7 @@ def _doctor(args) -> int:
 
 def _clean(args) -> int:
     from .cleanup import clean_all_sessions, clean_session
-    from .engine import connect
+    from .engine.locate import connect
 
     client = connect()
     try:
@@ -51,20 +51,20 @@ def _clean(args) -> int:
 
 
 def _engine(args) -> int:
-    from .daemon import ensure_engine, stop_started_engine
+    from .engine.install import ensure_engine, stop_started_engine
 
     if args.action == "up":
         print(ensure_engine().message)
     elif args.action == "install":
-        from .daemon import ensure_system_packages
+        from .engine.install import ensure_system_packages
 
         installed = ensure_system_packages()
         print(f"Installed {', '.join(installed)}." if installed else
               "The kit's system packages were there already (or may not be installed here: "
               "see `dockerlab doctor`).")
     elif args.action == "facts":
-        from .engine import connect
-        from .facts import engine_facts
+        from .engine.facts import engine_facts
+        from .engine.locate import connect
 
         client = connect()
         try:
@@ -74,7 +74,7 @@ def _engine(args) -> int:
     elif args.action == "down":
         print(stop_started_engine())
     else:
-        from .engine import find_engine
+        from .engine.locate import find_engine
 
         location = find_engine()
         print(f"Docker Engine at {location.url} ({location.how}).")
@@ -82,8 +82,8 @@ def _engine(args) -> int:
 
 
 def _base_images(args) -> int:
-    from .baseimage import ensure_busybox_image
-    from .engine import connect
+    from .engine.locate import connect
+    from .images.base import ensure_busybox_image
 
     client = connect()
     try:

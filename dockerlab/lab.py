@@ -7,7 +7,7 @@
     lab.run("echo hi")                   # the same, shorter: returns the output text
     lab.cleanup()                        # removes exactly what this session created
 
-``lab.client`` is a real ``docker.DockerClient`` (see :mod:`dockerlab.guard`), so everything a
+``lab.client`` is a real ``docker.DockerClient`` (see :mod:`dockerlab.engine.guard`), so everything a
 learner learns about the Docker SDK works as documented, with the kit's labels and
 no-pull guard underneath.
 """
@@ -19,11 +19,11 @@ import os
 import time
 
 from . import labels
-from .baseimage import BUSYBOX_IMAGE, ensure_busybox_image
 from .cleanup import CleanupReport, clean_session
-from .engine import API_TIMEOUT, EngineLocation, client_for, find_engine
+from .engine.guard import LabClient, Policy
+from .engine.locate import API_TIMEOUT, EngineLocation, client_for, find_engine
 from .errors import ContainerError, DockerLabError, translate
-from .guard import LabClient, Policy
+from .images.base import BUSYBOX_IMAGE, ensure_busybox_image
 
 ALLOW_PULL_ENV = "DOCKERLAB_ALLOW_PULL"
 
@@ -67,7 +67,7 @@ class Lab:
 
     def _ensure_base_images(self):
         """Base images belong to no session: built on a plain client, so the guard's session
-        labels are not added (their own labels come from :mod:`dockerlab.baseimage`)."""
+        labels are not added (their own labels come from :mod:`dockerlab.images.base`)."""
         plain = client_for(self.location.url, self.location.tls)
         try:
             return ensure_busybox_image(plain)

@@ -11,7 +11,7 @@ from dockerlab.errors import DockerLabError
 @pytest.fixture(scope="session")
 def engine_location():
     """The engine the suite runs against; the run fails loudly (not skips) without one."""
-    from dockerlab.engine import find_engine
+    from dockerlab.engine.locate import find_engine
 
     try:
         return find_engine()

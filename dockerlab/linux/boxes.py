@@ -183,7 +183,7 @@ class HostBox(Box):
     mode = "host"
 
     def __init__(self, shell: str | None = None):
-        from ..baseimage import find_static_busybox
+        from ..images.base import find_static_busybox
 
         busybox = find_static_busybox()
         self.shell = shell or (str(busybox) if busybox else "/bin/sh")

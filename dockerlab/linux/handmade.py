@@ -3,7 +3,7 @@
 What ``docker run --hostname handmade --memory 64m IMAGE sh`` asks runc to do, done step by
 step with the pieces of the other modules:
 
-1. unpack the image's layers (:mod:`dockerlab.layers`) into directories, one per layer;
+1. unpack the image's layers (:mod:`dockerlab.images.layers`) into directories, one per layer;
 2. stack them with an empty upper directory as an overlay (:mod:`.overlay`): the root;
 3. make a cgroup with a memory limit and put the new process in it (:mod:`.cgroups`);
 4. give it new UTS, PID, mount, network and IPC namespaces and a hostname (:mod:`.namespaces`);

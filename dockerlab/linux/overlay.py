@@ -164,7 +164,7 @@ def convert_layer(layer_tar: tarfile.TarFile) -> tuple[bytes, list[str]]:
 
 def _layers_of(client, image: str):
     """(diff_id, layer tar bytes, opaque dirs) bottom first, from the layer reader."""
-    from ..layers import iter_layer_tars
+    from ..images.layers import iter_layer_tars
 
     converted = {}
     for layer in iter_layer_tars(client, image):

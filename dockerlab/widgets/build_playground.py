@@ -1,7 +1,7 @@
 """A build playground: edit a Dockerfile and its small context files, build, watch the cache.
 
 Similar to editing a Dockerfile and running ``docker build -t TAG .`` again and again. The
-work is done by :func:`dockerlab.build.build`; this widget only shows it. Layout::
+work is done by :func:`dockerlab.images.builder.build`; this widget only shows it. Layout::
 
     [Dockerfile editor............]  [file ▾ app.txt] [file content editor....]
     [tag....] [Build] [No cache]  [progress: step 3/5]   status line
@@ -19,8 +19,8 @@ import html
 
 import ipywidgets as widgets
 
-from ..build import BuildResult, BuildStep, build
 from ..errors import DockerLabError, translate
+from ..images.builder import BuildResult, BuildStep, build
 
 DEFAULT_DOCKERFILE = """\
 FROM dockerlab/busybox

@@ -1,7 +1,7 @@
 """A live view of the engine's events that keeps updating while other cells run.
 
 Similar to leaving ``docker events --filter ...`` open in a second terminal. A background
-thread reads :class:`~dockerlab.events.EventStream` and updates the widget; the stream is
+thread reads :class:`~dockerlab.engine.events.EventStream` and updates the widget; the stream is
 closed when the widget is closed, its Stop button clicked, or a cell is interrupted
 (Kernel > Interrupt): :func:`install_interrupt_hook` watches for that.
 """
@@ -15,8 +15,8 @@ import weakref
 
 import ipywidgets as widgets
 
+from ..engine.events import Event, EventStream
 from ..errors import DockerLabError
-from ..events import Event, EventStream
 from ..notebook import ipython_shell
 
 #: views whose stream is open, so that an interrupt can close them all

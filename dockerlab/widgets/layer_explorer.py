@@ -1,8 +1,8 @@
 """A layer explorer: pick an image, see its layers, pick a layer, see what it changed.
 
 Similar to ``dive IMAGE`` or ``docker image history`` plus ``tar -tvf layer.tar``. The work is
-done by :func:`dockerlab.layers.read_image` and :func:`dockerlab.layers.file_tree`; the chart
-by :func:`dockerlab.layer_pictures.layer_sizes_chart`. Layout, top to bottom::
+done by :func:`dockerlab.images.layers.read_image` and :func:`dockerlab.images.layers.file_tree`; the chart
+by :func:`dockerlab.images.pictures.layer_sizes_chart`. Layout, top to bottom::
 
     [image ▾] [Read layers]           status line
     layers table   (number, size, instruction, +added ~modified -deleted, base or own)
@@ -20,8 +20,8 @@ import html
 import ipywidgets as widgets
 
 from ..errors import DockerLabError, translate
-from ..layer_pictures import layer_sizes_chart
-from ..layers import ImageLayers, file_tree, human_size, read_image
+from ..images.layers import ImageLayers, file_tree, human_size, read_image
+from ..images.pictures import layer_sizes_chart
 
 MERGED = 0  # the layer dropdown's value for the merged view
 

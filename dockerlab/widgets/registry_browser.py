@@ -1,6 +1,6 @@
 """A registry browser: repositories, their tags, a tag's manifest and its layers.
 
-A thin view over :class:`~dockerlab.registry_api.RegistryAPI` and :func:`describe_tag`
+A thin view over :class:`~dockerlab.registry.api.RegistryAPI` and :func:`describe_tag`
 (tested without a browser): pick a repository, pick a tag, read the manifest digest, the
 config digest and each layer's digest and size. Every click is a few HTTP requests, the same
 ones the notebook makes by hand.
@@ -14,8 +14,8 @@ from dataclasses import dataclass
 import ipywidgets as widgets
 
 from ..errors import DockerLabError
-from ..registry_api import RegistryAPI
-from ..registry_manifests import FORMATS
+from ..registry.api import RegistryAPI
+from ..registry.manifests import FORMATS
 
 
 @dataclass

@@ -195,7 +195,7 @@ def our_sessions(client, prefix: str) -> set[str]:
 def sessions_left(session_prefix):
     """``sessions_left()`` -> the sessions of ours that still own objects in the engine."""
     def left() -> set[str]:
-        from dockerlab.engine import connect
+        from dockerlab.engine.locate import connect
 
         client = connect()
         try:
@@ -208,7 +208,7 @@ def sessions_left(session_prefix):
 
 def clean_our_sessions(prefix: str) -> None:
     from dockerlab.cleanup import clean_session
-    from dockerlab.engine import connect
+    from dockerlab.engine.locate import connect
     from dockerlab.errors import DockerLabError
 
     try:

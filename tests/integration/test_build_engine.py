@@ -6,8 +6,8 @@ import secrets
 
 import pytest
 
-from dockerlab.build import build
 from dockerlab.errors import BuildFailed, ImageMissing
+from dockerlab.images.builder import build
 from dockerlab.widgets.build_playground import BuildPlayground
 
 pytestmark = pytest.mark.engine

@@ -2,7 +2,7 @@
 
 import pytest
 
-from dockerlab import overhead
+from dockerlab.containers import overhead
 from dockerlab.errors import DockerLabError
 
 

@@ -15,11 +15,17 @@ import pytest
 from docker.tls import TLSConfig
 
 from dockerlab import Lab
-from dockerlab.certs import make_certificates
-from dockerlab.daemons import PrivateEngine, availability, connect, describe, leftover_engines
+from dockerlab.engine.certs import make_certificates
+from dockerlab.engine.private import (
+    PrivateEngine,
+    availability,
+    connect,
+    describe,
+    leftover_engines,
+)
+from dockerlab.engine.wire import cli_path, raw_request, three_ways
 from dockerlab.errors import ApiVersionRefused, EngineNotFound, EngineTLSError, EngineUnreachable
 from dockerlab.notebook import show_error
-from dockerlab.wire import cli_path, raw_request, three_ways
 
 REASON = availability()
 pytestmark = [pytest.mark.root,

@@ -65,7 +65,7 @@ def test_the_cli_turns_kit_errors_into_one_line_and_exit_two():
 
 
 def test_engine_up_uses_the_running_engine_and_does_not_claim_it(engine_location):
-    from dockerlab.daemon import ensure_engine
+    from dockerlab.engine.install import ensure_engine
 
     status = ensure_engine(install=False)
     assert status.started is False

@@ -1,6 +1,6 @@
 """The facts the kit states about the engine hold when checked against what the engine does.
 
-Each fact is read one way (``/_ping``, ``/version``, ``/info``: dockerlab.facts) and checked
+Each fact is read one way (``/_ping``, ``/version``, ``/info``: dockerlab.engine.facts) and checked
 here another way (a real ``docker save``, a real container), so a wrong reading fails on
 the lane whose engine it gets wrong.
 """
@@ -12,7 +12,7 @@ import tarfile
 
 import pytest
 
-from dockerlab.facts import engine_facts
+from dockerlab.engine.facts import engine_facts
 
 pytestmark = pytest.mark.engine
 

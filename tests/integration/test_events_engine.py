@@ -6,8 +6,7 @@ import threading
 import time
 
 from dockerlab import labels
-from dockerlab.errors import ContainerError
-from dockerlab.events import (
+from dockerlab.engine.events import (
     EventStream,
     actions,
     collect,
@@ -16,6 +15,7 @@ from dockerlab.events import (
     of_container,
     timeline_figure,
 )
+from dockerlab.errors import ContainerError
 from dockerlab.widgets.events_view import EventsView
 
 

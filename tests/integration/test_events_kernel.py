@@ -10,7 +10,7 @@ from jupyter_client.manager import start_new_kernel
 
 SETUP = """
 from dockerlab import Lab, labels
-from dockerlab.events import event_filters
+from dockerlab.engine.events import event_filters
 from dockerlab.widgets.events_view import EventsView
 
 lab = Lab("test-events-kernel", base_images=False)

@@ -10,9 +10,9 @@ import tarfile
 import pytest
 
 from dockerlab import Lab
-from dockerlab.baseimage import BUSYBOX_IMAGE
-from dockerlab.daemons import PrivateEngine, availability
-from dockerlab.engine import client_for
+from dockerlab.engine.locate import client_for
+from dockerlab.engine.private import PrivateEngine, availability
+from dockerlab.images.base import BUSYBOX_IMAGE
 
 pytestmark = pytest.mark.skipif(availability() is not None,
                                 reason=f"no private engine here: {availability()}")

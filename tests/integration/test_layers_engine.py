@@ -7,13 +7,13 @@ import tracemalloc
 
 import pytest
 
-from dockerlab.build import build
+from dockerlab.engine.facts import buildkit_cli, engine_facts
+from dockerlab.engine.wire import endpoint_of
 from dockerlab.errors import ImageError, ImageMissing, ImageNameInvalid
-from dockerlab.facts import buildkit_cli, engine_facts
-from dockerlab.image_manifest import id_kinds
-from dockerlab.layers import ChunkReader, LayerStream, read_image, read_save_stream
+from dockerlab.images.builder import build
+from dockerlab.images.layers import ChunkReader, LayerStream, read_image, read_save_stream
+from dockerlab.images.manifest import id_kinds
 from dockerlab.widgets.layer_explorer import MERGED, LayerExplorer
-from dockerlab.wire import endpoint_of
 
 pytestmark = pytest.mark.engine
 

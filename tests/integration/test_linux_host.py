@@ -125,7 +125,7 @@ def test_container_namespaces_differ_unless_shared_with_the_host(box, module_lab
 
 
 def test_a_container_gets_a_user_namespace_only_when_the_daemon_remaps(box, module_lab):
-    from dockerlab.facts import engine_facts
+    from dockerlab.engine.facts import engine_facts
 
     container = module_lab.start("sleep 300", network_mode="none")
     try:

@@ -3,8 +3,9 @@ two networks at once, published ports, the two-tier app, and the bad inputs."""
 
 import pytest
 
-from dockerlab import apps, labels, networks, topology
+from dockerlab import labels, networks
 from dockerlab.errors import NetworkNotFound, PortTaken
+from dockerlab.networks import apps, topology
 
 pytestmark = pytest.mark.engine
 

@@ -7,6 +7,7 @@ import secrets
 
 import pytest
 
+from dockerlab.engine.facts import CLIFacts, engine_facts
 from dockerlab.errors import (
     DigestMismatch,
     RegistryError,
@@ -14,10 +15,9 @@ from dockerlab.errors import (
     RegistryStartFailed,
     RegistryUnreachable,
 )
-from dockerlab.facts import CLIFacts, engine_facts
-from dockerlab.registry import LocalRegistry, free_port, pull, push, running
-from dockerlab.registry_api import MANIFEST_V2, OCI_MANIFEST, RegistryAPI, sha256_digest
-from dockerlab.registry_handmade import layer_from_files, push_by_hand
+from dockerlab.registry.api import MANIFEST_V2, OCI_MANIFEST, RegistryAPI, sha256_digest
+from dockerlab.registry.handmade import layer_from_files, push_by_hand
+from dockerlab.registry.local import LocalRegistry, free_port, pull, push, running
 
 pytestmark = pytest.mark.engine
 
@@ -236,7 +236,7 @@ def _registry_image(lab) -> str:
     import tarfile
     from pathlib import Path
 
-    from dockerlab.registry import find_binary
+    from dockerlab.registry.local import find_binary
 
     files = {"bin/registry": find_binary(),
              "lib/x86_64-linux-gnu/libc.so.6": "/lib/x86_64-linux-gnu/libc.so.6",

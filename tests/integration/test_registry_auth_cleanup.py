@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from dockerlab.errors import RegistryAuthFailed
-from dockerlab.registry import LocalRegistry, push, running, sweep_stale
+from dockerlab.registry.local import LocalRegistry, push, running, sweep_stale
 
 pytestmark = pytest.mark.engine
 
@@ -84,7 +84,7 @@ def test_a_failing_with_block_still_cleans_up(lab):
 SCRIPT = """
 import sys
 from dockerlab import Lab
-from dockerlab.registry import LocalRegistry
+from dockerlab.registry.local import LocalRegistry
 lab = Lab("registry-exit", base_images=False)
 registry = LocalRegistry.start(lab)
 print(registry.process.pid, registry.workdir, flush=True)

@@ -16,8 +16,8 @@ import threading
 import time
 
 from dockerlab import Lab, labels, networks, volumes
-from dockerlab.engine import client_for
-from dockerlab.events import EventStream, collect, event_filters
+from dockerlab.engine.events import EventStream, collect, event_filters
+from dockerlab.engine.locate import client_for
 
 
 def open_sockets() -> int:

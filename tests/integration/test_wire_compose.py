@@ -7,7 +7,7 @@ import time
 import pytest
 
 from dockerlab import labels
-from dockerlab.compose import (
+from dockerlab.engine.compose import (
     NUMBER_LABEL,
     PROJECT_LABEL,
     SERVICE_LABEL,
@@ -16,8 +16,8 @@ from dockerlab.compose import (
     project_for,
     why_unavailable,
 )
+from dockerlab.engine.wire import WireRecorder
 from dockerlab.errors import DockerLabError
-from dockerlab.wire import WireRecorder
 
 pytestmark = pytest.mark.skipif(compose_command() is None, reason=str(why_unavailable()))
 

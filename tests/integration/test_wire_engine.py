@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from dockerlab import labels
+from dockerlab.engine.wire import WireRecorder, cli_path, raw_for, raw_request, three_ways
 from dockerlab.errors import ApiVersionRefused, EngineNotFound
-from dockerlab.wire import WireRecorder, cli_path, raw_for, raw_request, three_ways
 
 
 @pytest.fixture(scope="module")

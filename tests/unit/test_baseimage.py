@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from dockerlab.baseimage import busybox_context, find_static_busybox, is_static_elf
+from dockerlab.images.base import busybox_context, find_static_busybox, is_static_elf
 
 
 def test_a_dynamically_linked_program_is_not_static():

@@ -8,8 +8,8 @@ import tarfile
 import docker.errors
 import pytest
 
-from dockerlab.build import BuildResult, StepParser, build, make_context
 from dockerlab.errors import BuildFailed
+from dockerlab.images.builder import BuildResult, StepParser, build, make_context
 
 FIRST_BUILD = [
     {"stream": "Step 1/6 : FROM dockerlab/busybox"}, {"stream": "\n"},
@@ -195,7 +195,7 @@ def test_totals_leave_out_the_kits_label_steps_and_only_the_kits_labels_are_its_
 
 
 def test_kit_step_count_reads_the_guards_labels():
-    from dockerlab.build import kit_step_count
+    from dockerlab.images.builder import kit_step_count
 
     class Policy:
         labels = {"a": "1", "b": "2", "c": "3"}

@@ -1,9 +1,9 @@
-"""Pure logic of dockerlab.compose: which Compose is chosen, and the file it is given."""
+"""Pure logic of dockerlab.engine.compose: which Compose is chosen, and the file it is given."""
 
 from types import SimpleNamespace
 
-from dockerlab import compose
-from dockerlab.compose import ComposeTool
+from dockerlab.engine import compose
+from dockerlab.engine.compose import ComposeTool
 
 PLUGIN = ComposeTool(("/usr/bin/docker", "compose"), "2.26.1-4")
 V2_BINARY = ComposeTool(("/usr/local/bin/docker-compose",), "2.29.7")

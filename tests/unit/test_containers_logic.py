@@ -3,10 +3,10 @@
 import pytest
 from matplotlib.figure import Figure
 
-from dockerlab import container_pictures as P
 from dockerlab import containers as C
+from dockerlab.containers import pictures as P
+from dockerlab.containers.overhead import MemoryReading, Overhead
 from dockerlab.errors import ResourceLimitInvalid
-from dockerlab.overhead import MemoryReading, Overhead
 from dockerlab.widgets.container_dashboard import render_table, status_text
 
 MIB = 1024 * 1024

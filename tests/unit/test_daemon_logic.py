@@ -5,7 +5,7 @@ import os
 
 import pytest
 
-from dockerlab import daemon
+from dockerlab.engine import install as daemon
 
 
 @pytest.fixture
@@ -32,7 +32,7 @@ def test_a_stale_record_of_a_process_that_is_not_dockerd_is_ignored(state_in_tmp
 def test_missing_packages_are_named_by_their_debian_names(monkeypatch, tmp_path):
     monkeypatch.setattr(daemon, "SYSTEM_PACKAGES", {
         "docker.io": str(tmp_path / "absent-dockerd"), "busybox-static": "/bin/sh"})
-    monkeypatch.setattr("dockerlab.baseimage.find_static_busybox", lambda: None)
+    monkeypatch.setattr("dockerlab.images.base.find_static_busybox", lambda: None)
     assert daemon.missing_packages() == ["docker.io", "busybox-static"]
 
 
@@ -43,7 +43,7 @@ def test_docker_ce_counts_as_installed_so_docker_io_is_never_added_on_top(monkey
     monkeypatch.setattr(daemon, "SYSTEM_PACKAGES", {
         "docker.io": (str(tmp_path / "usr-sbin-dockerd"), str(ce_dockerd))})
     monkeypatch.setattr(daemon, "SPLIT_PACKAGES", {})
-    monkeypatch.setattr("dockerlab.baseimage.find_static_busybox", lambda: "/bin/busybox")
+    monkeypatch.setattr("dockerlab.images.base.find_static_busybox", lambda: "/bin/busybox")
     assert daemon.missing_packages() == []
     ce_dockerd.unlink()
     assert daemon.missing_packages() == ["docker.io"]

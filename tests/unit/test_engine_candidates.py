@@ -1,4 +1,4 @@
-from dockerlab.engine import Candidate, candidates, engine_not_found, permission_denied
+from dockerlab.engine.locate import Candidate, candidates, engine_not_found, permission_denied
 from dockerlab.errors import EngineNotFound
 
 

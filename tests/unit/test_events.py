@@ -11,8 +11,7 @@ import queue
 import pytest
 from IPython.core.interactiveshell import InteractiveShell
 
-from dockerlab.errors import DockerLabError
-from dockerlab.events import (
+from dockerlab.engine.events import (
     Event,
     actions,
     deaths,
@@ -21,6 +20,7 @@ from dockerlab.events import (
     parse_event,
     timeline_figure,
 )
+from dockerlab.errors import DockerLabError
 from dockerlab.widgets.events_view import (
     EventsView,
     install_interrupt_hook,

@@ -5,7 +5,13 @@ from dataclasses import replace
 
 import pytest
 
-from dockerlab.facts import CLIFacts, EngineFacts, image_store_of, security_options, version_tuple
+from dockerlab.engine.facts import (
+    CLIFacts,
+    EngineFacts,
+    image_store_of,
+    security_options,
+    version_tuple,
+)
 
 
 def _facts(**changes) -> EngineFacts:

@@ -1,7 +1,7 @@
 import io
 import tarfile
 
-from dockerlab.guard import _dockerfile_text, base_images_of, loopback_ports
+from dockerlab.engine.guard import _dockerfile_text, base_images_of, loopback_ports
 
 
 def test_base_images_skip_scratch_and_build_stages():

@@ -11,7 +11,7 @@ import tarfile
 import pytest
 
 from dockerlab.errors import ImageError
-from dockerlab.layers import (
+from dockerlab.images.layers import (
     ChunkReader,
     file_tree,
     instruction_of,

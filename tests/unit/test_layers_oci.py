@@ -9,7 +9,7 @@ import json
 import pytest
 
 from dockerlab.errors import ImageError
-from dockerlab.image_manifest import blob_key, host_architecture, id_is
+from dockerlab.images.manifest import blob_key, host_architecture, id_is
 from tests.unit.test_layers_archives import (
     BASE,
     BIG,

@@ -7,10 +7,10 @@ import tarfile
 
 import pytest
 
-from dockerlab.build import BuildResult, StepParser
-from dockerlab.layer_pictures import build_steps_chart, layer_sizes_chart
-from dockerlab.layers import LayerStream, base_layer_count, read_save_stream
-from dockerlab.tarstream import ByteStream, iter_tar, parse_header
+from dockerlab.images.builder import BuildResult, StepParser
+from dockerlab.images.layers import LayerStream, base_layer_count, read_save_stream
+from dockerlab.images.pictures import build_steps_chart, layer_sizes_chart
+from dockerlab.images.tarstream import ByteStream, iter_tar, parse_header
 from tests.unit.test_build_stream import FIRST_BUILD
 from tests.unit.test_layers_archives import (
     HISTORY,

@@ -4,8 +4,9 @@ import matplotlib.pyplot as plt
 import pytest
 from matplotlib.figure import Figure
 
-from dockerlab import apps, networks, topology
+from dockerlab import networks
 from dockerlab.errors import DockerLabError
+from dockerlab.networks import apps, topology
 
 IP_ADDR = """\
 1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue qlen 1000

@@ -1,7 +1,7 @@
 import pytest
 
 from dockerlab.errors import ImageNameInvalid
-from dockerlab.references import is_public, parse_reference, suggest
+from dockerlab.images.references import is_public, parse_reference, suggest
 
 
 @pytest.mark.parametrize("name, registry, path, tag", [

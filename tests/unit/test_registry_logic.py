@@ -14,7 +14,6 @@ import tarfile
 import bcrypt
 import pytest
 
-from dockerlab import registry, registry_api, registry_handmade, registry_host, registry_manifests
 from dockerlab.errors import (
     DigestMismatch,
     RegistryAuthFailed,
@@ -24,7 +23,12 @@ from dockerlab.errors import (
     RegistryUnreachable,
     TransferFailed,
 )
-from dockerlab.registry_api import (
+from dockerlab.registry import api as registry_api
+from dockerlab.registry import handmade as registry_handmade
+from dockerlab.registry import local as registry
+from dockerlab.registry import manifests as registry_manifests
+from dockerlab.registry import process as registry_host
+from dockerlab.registry.api import (
     Challenge,
     Manifest,
     RegistryAPI,
@@ -33,7 +37,7 @@ from dockerlab.registry_api import (
     sha256_digest,
     verify_digest,
 )
-from dockerlab.registry_transfer import LayerState, TransferProgress, classify
+from dockerlab.registry.transfer import LayerState, TransferProgress, classify
 
 
 # --- config and htpasswd -----------------------------------------------------------------
@@ -470,7 +474,7 @@ def test_layer_state_done_statuses():
 
 
 def test_layer_bars_one_bar_per_layer():
-    from dockerlab.registry_transfer import LayerBars
+    from dockerlab.registry.transfer import LayerBars
 
     bars = LayerBars("push", show=False)
     progress = TransferProgress("push", "127.0.0.1:5999/kit/bb:v2", bars)

@@ -15,8 +15,7 @@ import docker
 import pytest
 import requests
 
-from dockerlab.errors import ApiVersionRefused, DockerLabError, EngineNotFound, EngineTLSError
-from dockerlab.wire import (
+from dockerlab.engine.wire import (
     Exchange,
     RawResponse,
     ThreeWays,
@@ -30,6 +29,7 @@ from dockerlab.wire import (
     request_text,
     trim,
 )
+from dockerlab.errors import ApiVersionRefused, DockerLabError, EngineNotFound, EngineTLSError
 
 
 class _Handler(http.server.BaseHTTPRequestHandler):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dockerlab.daemons import EngineFacts, _size
+from dockerlab.engine.private import EngineFacts, _size
 
 DF = {
     "Images": [{"Size": 1000, "Containers": 2}, {"Size": 300, "Containers": 0}],

@@ -14,8 +14,14 @@ import requests
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
 
-from dockerlab.certs import describe, make_certificates
-from dockerlab.daemons import PrivateEngine, availability, explain_connection, try_private_engine
+from dockerlab.engine.certs import describe, make_certificates
+from dockerlab.engine.private import (
+    PrivateEngine,
+    availability,
+    explain_connection,
+    try_private_engine,
+)
+from dockerlab.engine.wire import endpoint_of
 from dockerlab.errors import (
     ApiVersionRefused,
     EngineNotFound,
@@ -23,7 +29,6 @@ from dockerlab.errors import (
     EngineUnreachable,
     NeedsRoot,
 )
-from dockerlab.wire import endpoint_of
 
 
 @pytest.fixture(scope="module")

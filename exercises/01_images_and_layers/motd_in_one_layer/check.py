@@ -2,7 +2,7 @@
 
 from dockerlab.checker import expect
 from dockerlab.errors import DockerLabError
-from dockerlab.layers import read_image
+from dockerlab.images.layers import read_image
 
 TITLE = "A message of the day, in one layer"
 FUNCTION = "build_motd_image"

@@ -1,9 +1,9 @@
 """Remove the wasted bytes from a Dockerfile: delete in the same layer you create."""
 
-from dockerlab.build import build
 from dockerlab.checker import expect
 from dockerlab.errors import DockerLabError
-from dockerlab.layers import human_size, read_image
+from dockerlab.images.builder import build
+from dockerlab.images.layers import human_size, read_image
 
 TITLE = "Ship no wasted bytes"
 FUNCTION = "dockerfile_without_waste"

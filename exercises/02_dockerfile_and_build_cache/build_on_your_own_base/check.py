@@ -2,7 +2,7 @@
 
 from dockerlab.checker import expect
 from dockerlab.errors import DockerLabError
-from dockerlab.layers import read_image
+from dockerlab.images.layers import read_image
 
 TITLE = "An image built on your own base image"
 FUNCTION = "build_base_and_app"

@@ -2,9 +2,9 @@
 
 import secrets
 
-from dockerlab.build import build
 from dockerlab.checker import expect
 from dockerlab.errors import DockerLabError
+from dockerlab.images.builder import build
 
 TITLE = "Let the cache skip the slow step"
 FUNCTION = "cache_friendly_dockerfile"

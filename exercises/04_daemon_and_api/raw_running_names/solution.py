@@ -3,7 +3,7 @@ def raw_running_names(lab):
     SDK, ask the engine over its UNIX socket for the RUNNING containers that carry your
     session's label (io.dockerlab.session=<lab.session>), and return their names as the
     REST API spells them (a list of strings)."""
-    from dockerlab.wire import raw_request  # an HTTP request over /var/run/docker.sock
+    from dockerlab.engine.wire import raw_request  # an HTTP request over /var/run/docker.sock
 
     lab.start("sleep 60", name=f"{lab.session}-raw")
     label = f"io.dockerlab.session={lab.session}"

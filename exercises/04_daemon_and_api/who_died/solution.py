@@ -8,7 +8,7 @@ def who_died(lab):
     since = time.time()
     for name, command in [("a", "true"), ("b", f"exit {random.randint(2, 99)}"), ("c", "true")]:
         lab.start(command, name=f"{lab.session}-{name}").wait()
-    from dockerlab.events import collect, event_filters
+    from dockerlab.engine.events import collect, event_filters
 
     mine = event_filters(type="container", action="die",
                          label=f"io.dockerlab.session={lab.session}")

@@ -8,5 +8,5 @@ def who_died(lab):
     since = time.time()
     for name, command in [("a", "true"), ("b", f"exit {random.randint(2, 99)}"), ("c", "true")]:
         lab.start(command, name=f"{lab.session}-{name}").wait()
-    # Your code here: dockerlab.events.collect(lab.client, since, filters=...) reads them.
+    # Your code here: dockerlab.engine.events.collect(lab.client, since, filters=...) reads them.
     return None

@@ -1,10 +1,10 @@
 """Push an image to the local registry under a given name and tag."""
 
 from dockerlab.checker import expect
+from dockerlab.engine.facts import CLIFacts, engine_facts
 from dockerlab.errors import DockerLabError
-from dockerlab.facts import CLIFacts, engine_facts
-from dockerlab.references import parse_reference
-from dockerlab.registry_api import RegistryAPI
+from dockerlab.images.references import parse_reference
+from dockerlab.registry.api import RegistryAPI
 
 TITLE = "Push to the local registry"
 FUNCTION = "push_to_registry"

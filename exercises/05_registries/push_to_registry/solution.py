@@ -1,4 +1,4 @@
-from dockerlab.registry import current, push
+from dockerlab.registry.local import current, push
 
 
 def push_to_registry(lab):

@@ -1,8 +1,8 @@
 """Given a tag, find the digest of its second layer with HTTP only."""
 
 from dockerlab.checker import expect
-from dockerlab.registry import exercise_image
-from dockerlab.registry_api import RegistryAPI, sha256_digest
+from dockerlab.registry.api import RegistryAPI, sha256_digest
+from dockerlab.registry.local import exercise_image
 
 TITLE = "The second layer's digest, over HTTP"
 FUNCTION = "second_layer_digest"

@@ -1,5 +1,5 @@
-from dockerlab.registry import exercise_image
-from dockerlab.registry_api import RegistryAPI
+from dockerlab.registry.api import RegistryAPI
+from dockerlab.registry.local import exercise_image
 
 
 def second_layer_digest(lab):

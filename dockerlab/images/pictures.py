@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from matplotlib.figure import Figure
 
+from ..notebook import show_figures_inline
 from .layers import ImageLayers, human_size
-from .notebook import show_figures_inline
 
 BASE_COLOUR = "#95a5a6"
 OWN_COLOUR = "#2e86c1"

@@ -1,5 +1,5 @@
 """Which image a ``docker save`` archive holds: its config, its layers in stack order, and
-the digests that name it. Used by :mod:`dockerlab.layers` once the archive has streamed by.
+the digests that name it. Used by :mod:`dockerlab.images.layers` once the archive has streamed by.
 
 Similar to reading ``manifest.json`` and ``index.json`` out of ``docker save NAME | tar -x``.
 Three archives are met on the engines learners have:
@@ -24,7 +24,7 @@ import platform
 import posixpath
 from dataclasses import dataclass
 
-from .errors import ImageError
+from ..errors import ImageError
 
 #: Python's machine names -> the OCI architecture names used in image indexes
 _ARCHITECTURES = {"x86_64": "amd64", "amd64": "amd64", "aarch64": "arm64", "arm64": "arm64",

@@ -1,6 +1,6 @@
 """The registry's host side: its binary, its config and password file, its process's life.
 
-Pure helpers of :mod:`dockerlab.registry` (no engine): find Debian's ``docker-registry``
+Pure helpers of :mod:`dockerlab.registry.local` (no engine): find Debian's ``docker-registry``
 binary, write the ``config.yml`` and the bcrypt ``htpasswd`` line, make the process die with
 the Python process that started it, and sweep the temporary directories of crashed sessions.
 """
@@ -15,8 +15,8 @@ import signal
 import tempfile
 from pathlib import Path
 
-from .errors import RegistryStartFailed
-from .host import pid_alive
+from ..errors import RegistryStartFailed
+from ..host import pid_alive
 
 BINARY_ENV = "DOCKERLAB_REGISTRY_BINARY"
 BINARY_CANDIDATES = ("/usr/bin/docker-registry", "/usr/local/bin/registry",

@@ -24,7 +24,7 @@ with the containerd image store the disk space of the layer's snapshot (whole fi
 blocks, directories included), so the same step can show ``20.5 kB`` on one engine and
 ``32.8 kB`` on the other. A step that made no layer (``CMD``, ``LABEL``...) shows 0 on both.
 
-The kit adds its labels to every build (see :mod:`dockerlab.guard`); the classic builder
+The kit adds its labels to every build (see :mod:`dockerlab.engine.guard`); the classic builder
 turns them into extra ``LABEL io.dockerlab.*`` steps at the end. They are marked ``kit=True``
 and left out of the learner's step count.
 
@@ -43,7 +43,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .errors import BuildFailed, DockerLabError, translate
+from ..errors import BuildFailed, DockerLabError, translate
 from .layers import human_size
 
 #: what a step's ``size`` counts, per image store (see the module's docstring)

@@ -18,8 +18,8 @@ import threading
 import time
 from dataclasses import dataclass, field
 
-from .engine import closed_by_client
-from .errors import DockerLabError, translate
+from ..errors import DockerLabError, translate
+from .locate import closed_by_client
 
 #: the container actions drawn on the timeline, in their usual order of appearance
 LIFECYCLE = ("create", "attach", "start", "exec_create", "exec_start", "exec_die", "pause",

@@ -16,8 +16,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .baseimage import find_static_busybox
-from .errors import DockerLabError
+from ..errors import DockerLabError
+from ..images.base import find_static_busybox
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ import json
 import platform as _platform
 from dataclasses import dataclass
 
-from .errors import DigestMismatch
+from ..errors import DigestMismatch
 
 MANIFEST_V2 = "application/vnd.docker.distribution.manifest.v2+json"
 MANIFEST_LIST = "application/vnd.docker.distribution.manifest.list.v2+json"

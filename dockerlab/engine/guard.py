@@ -24,10 +24,10 @@ from pathlib import Path
 import docker
 import docker.errors
 
-from . import labels as kit_labels
-from .engine import EngineAPIClient
-from .errors import ImageMissing, PullNotAllowed
-from .references import is_public, parse_reference, suggest
+from .. import labels as kit_labels
+from ..errors import ImageMissing, PullNotAllowed
+from ..images.references import is_public, parse_reference, suggest
+from .locate import EngineAPIClient
 
 LOOPBACK = "127.0.0.1"
 _IMAGE_ID = re.compile(r"^(sha256:)?[a-f0-9]{12,64}$")

@@ -21,8 +21,8 @@ import subprocess
 import tarfile
 from pathlib import Path
 
-from . import labels
-from .errors import BuildFailed, ImageMissing, translate
+from .. import labels
+from ..errors import BuildFailed, ImageMissing, translate
 
 BUSYBOX_IMAGE = "dockerlab/busybox:latest"
 #: bump when the recipe below changes, so existing base images are rebuilt

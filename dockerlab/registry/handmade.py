@@ -21,8 +21,8 @@ import json
 import tarfile
 from dataclasses import dataclass
 
-from .registry_api import RegistryAPI, sha256_digest
-from .registry_manifests import BLOB_TYPES, LAYER_TAR_GZIP, MANIFEST_V2, OCI_LAYER_TAR_GZIP
+from .api import RegistryAPI, sha256_digest
+from .manifests import BLOB_TYPES, LAYER_TAR_GZIP, MANIFEST_V2, OCI_LAYER_TAR_GZIP
 
 
 @dataclass(frozen=True)

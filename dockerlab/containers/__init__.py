@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 
 import docker.errors
 
-from .errors import (
+from ..errors import (
     CommandNotFound,
     ContainerError,
     DockerLabError,

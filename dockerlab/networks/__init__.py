@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 import docker.errors
 
-from .errors import ContainerError, DockerLabError, NetworkNotFound, PortTaken
+from ..errors import ContainerError, DockerLabError, NetworkNotFound, PortTaken
 
 #: the engine's own networks, present on every engine
 BUILTIN_NETWORKS = ("bridge", "host", "none")

@@ -12,7 +12,7 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import DockerLabError
+from ..errors import DockerLabError
 
 
 @dataclass
@@ -54,14 +54,14 @@ def cgroup_version() -> str:
 
 def under_the_hood_mode() -> tuple[str, str]:
     """Where the low-level demos run (``host`` or ``helper container``) and why."""
-    from .linux import demo_mode
+    from ..linux import demo_mode
 
     mode = demo_mode()
     return str(mode), mode.reason
 
 
 def _engine_section(report: Report):
-    from .engine import connect, find_engine
+    from .locate import connect, find_engine
 
     try:
         location = find_engine()
@@ -84,7 +84,7 @@ def _engine_section(report: Report):
 
 
 def _images_section(report: Report, client) -> None:
-    from .baseimage import BUSYBOX_IMAGE, find_static_busybox
+    from ..images.base import BUSYBOX_IMAGE, find_static_busybox
 
     busybox = find_static_busybox()
     present = [tag for image in client.images.list(filters={"label": ["io.dockerlab.base"]})
@@ -114,7 +114,7 @@ def diagnose() -> Report:
             _images_section(report, client)
         finally:
             client.close()
-    from .daemon import missing_packages
+    from .install import missing_packages
 
     missing = missing_packages()
     report.add("system packages", "missing: " + ", ".join(missing) + " (`./kit lab` installs "
@@ -122,7 +122,7 @@ def diagnose() -> Report:
                ok=not missing)
     mode, reason = under_the_hood_mode()
     report.add("under the hood", f"demos run on the {mode} ({reason})")
-    from .lab import pulls_allowed_by_environment
+    from ..lab import pulls_allowed_by_environment
 
     report.add("public pulls", "allowed (DOCKERLAB_ALLOW_PULL is set)"
                if pulls_allowed_by_environment() else

@@ -14,7 +14,7 @@ own namespace), pid file, UNIX socket, and a bridge of its own (``dlb-...``, mad
 on a free 10.199.N.0/24) instead of ``docker0``; it adds no firewall rule, so the main
 engine does not notice it. (Never ``--bridge=none``: dockerd then deletes the host's
 ``docker0``, cutting the main engine's containers off.) The network endpoint is TLS-only on 127.0.0.1 with certificates
-from a throwaway authority (:mod:`dockerlab.certs`): a client without the kit's client
+from a throwaway authority (:mod:`dockerlab.engine.certs`): a client without the kit's client
 certificate is refused. :meth:`PrivateEngine.remove` stops it and deletes its state.
 
 :func:`connect` opens a client to any engine and turns the classic mistakes (a wrong socket
@@ -37,10 +37,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .certs import CertBundle, make_certificates
-from .daemon import state_dir
-from .engine import EngineLocation, client_for
-from .errors import (
+from ..errors import (
     ApiVersionRefused,
     DockerLabError,
     EngineNotFound,
@@ -50,7 +47,10 @@ from .errors import (
     NeedsRoot,
     translate,
 )
-from .host import free_port, is_dockerd
+from ..host import free_port, is_dockerd
+from .certs import CertBundle, make_certificates
+from .install import state_dir
+from .locate import EngineLocation, client_for
 
 START_TIMEOUT = 60
 STOP_TIMEOUT = 30

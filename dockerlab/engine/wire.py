@@ -24,8 +24,7 @@ import time
 import urllib.parse
 from dataclasses import dataclass, field
 
-from .engine import DEFAULT_SOCKET
-from .errors import (
+from ..errors import (
     ApiVersionRefused,
     DockerLabError,
     EngineNotFound,
@@ -33,6 +32,7 @@ from .errors import (
     EngineUnreachable,
     translate,
 )
+from .locate import DEFAULT_SOCKET
 
 BODY_LIMIT = 160
 SECRET_KEYS = {"password", "identitytoken", "registrytoken", "auth", "secret", "token"}

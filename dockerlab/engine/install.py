@@ -21,9 +21,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from .engine import EngineLocation, find_engine
-from .errors import EngineNotFound, EngineSetupFailed
-from .host import is_dockerd
+from ..errors import EngineNotFound, EngineSetupFailed
+from ..host import is_dockerd
+from .locate import EngineLocation, find_engine
 
 PLUGINS = ("/usr/libexec/docker/cli-plugins", "/usr/lib/docker/cli-plugins")
 COMPOSE_FILES = ("/usr/bin/docker-compose", *(f"{d}/docker-compose" for d in PLUGINS))
@@ -110,7 +110,7 @@ def missing_packages() -> list[str]:
     missing += [name for name, marker in SPLIT_PACKAGES.items()
                 if not installed(marker) and apt_offers(name)]
     if "busybox-static" not in missing:
-        from .baseimage import find_static_busybox
+        from ..images.base import find_static_busybox
 
         if find_static_busybox() is None:
             missing.append("busybox-static")

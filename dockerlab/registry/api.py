@@ -6,7 +6,7 @@ sha256 of their bytes (their *digest*):
 - **blobs**: layer tarballs (gzipped) and image configs (JSON), under
   ``/v2/<repository>/blobs/<digest>``;
 - **manifests**: a JSON list of one config and N layers by digest (or an *index* of one
-  manifest per platform; see :mod:`dockerlab.registry_manifests`), under
+  manifest per platform; see :mod:`dockerlab.registry.manifests`), under
   ``/v2/<repository>/manifests/<tag or digest>``. A tag is just a movable name for one.
 
 ::
@@ -20,7 +20,7 @@ sha256 of their bytes (their *digest*):
 Only ``http.client`` is used, so every request is visible here. Errors the registry sends
 (``{"errors": [{"code": "MANIFEST_UNKNOWN", ...}]}``) become the kit's
 :class:`~dockerlab.errors.RegistryError` subclasses. An image made by hand over this API:
-:mod:`dockerlab.registry_handmade`.
+:mod:`dockerlab.registry.handmade`.
 """
 
 from __future__ import annotations
@@ -33,14 +33,14 @@ import socket
 from dataclasses import dataclass, field
 from urllib.parse import urlencode, urlsplit
 
-from .errors import (
+from ..errors import (
     DigestMismatch,
     RegistryAuthFailed,
     RegistryError,
     RegistryNotFound,
     RegistryUnreachable,
 )
-from .registry_manifests import (  # noqa: F401 (the media types are re-exported)
+from .manifests import (  # noqa: F401 (the media types are re-exported)
     CONFIG_V1,
     LAYER_TAR_GZIP,
     MANIFEST_ACCEPT,

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import docker
 
-from .errors import EngineNotFound, EnginePermissionDenied, translate
+from ..errors import EngineNotFound, EnginePermissionDenied, translate
 
 DEFAULT_SOCKET = "/var/run/docker.sock"
 PING_TIMEOUT = 5

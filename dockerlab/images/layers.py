@@ -18,7 +18,7 @@ disk, never extracted, never held whole in memory. Each layer tar inside is itse
 stream: its file headers are kept (path, kind, size, mode: a few hundred bytes per file), its
 file contents only flow through a SHA-256 (which gives the layer's diff ID, checked against
 the image config; the hashing runs on a second thread). The tar reading itself is
-:mod:`dockerlab.tarstream`, a lean reader that hands out views of the chunks instead of
+:mod:`dockerlab.images.tarstream`, a lean reader that hands out views of the chunks instead of
 copying them: ``tarfile``'s stream mode re-copies its buffer on every header read, which made
 nested streams of tens of thousands of files several times slower than the stream itself.
 
@@ -33,7 +33,7 @@ Two layouts are understood:
   plus Docker's compatibility ``manifest.json`` when Docker wrote it.
 
 Which image of the archive, and the digests naming it (config, manifest, index: what an image
-ID is depends on the image store), is :mod:`dockerlab.image_manifest`'s job.
+ID is depends on the image store), is :mod:`dockerlab.images.manifest`'s job.
 
 When the manifest comes last (both layouts as Docker writes them: members are in name order,
 so layers come before ``manifest.json``/``index.json``), nothing is read twice: every layer
@@ -84,9 +84,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from .errors import DockerLabError, ImageError, translate
-from .image_manifest import choose_image, id_is
-from .image_manifest import corrupt as _corrupt
+from ..errors import DockerLabError, ImageError, translate
+from .manifest import choose_image, id_is
+from .manifest import corrupt as _corrupt
 from .tarstream import ByteStream, Member, iter_tar
 
 #: bytes asked of the engine (and of a file) at a time

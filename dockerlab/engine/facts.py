@@ -115,7 +115,7 @@ def _cli_refusal(docker: str, environment: dict | None) -> str | None:
 
 def cli_facts(environment: dict | None = None) -> CLIFacts:
     """Ask the docker CLI (and Compose) on PATH what they are; ``environment`` points the CLI
-    at the engine to ask (as :meth:`dockerlab.wire.Endpoint.cli_environment` gives it)."""
+    at the engine to ask (as :meth:`dockerlab.engine.wire.Endpoint.cli_environment` gives it)."""
     docker = shutil.which("docker")
     compose = None
     if docker:

@@ -19,9 +19,9 @@ import urllib.request
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from .errors import DockerLabError
-from .host import free_port
-from .networks import OFFLINE_DNS, OFFLINE_DNS_OPTIONS, create_network, start, unique_name
+from ..errors import DockerLabError
+from ..host import free_port
+from . import OFFLINE_DNS, OFFLINE_DNS_OPTIONS, create_network, start, unique_name
 
 LOOPBACK = "127.0.0.1"
 WEB_ROOT = "/var/www"

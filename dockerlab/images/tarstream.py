@@ -1,4 +1,4 @@
-"""A lean one-pass tar reader for the layer reader (:mod:`dockerlab.layers`).
+"""A lean one-pass tar reader for the layer reader (:mod:`dockerlab.images.layers`).
 
 Similar to ``tar -t`` reading from a pipe. Python's ``tarfile`` in stream mode (``"r|"``)
 copies its whole read buffer on every small read, which makes nested streams (a layer tar

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 
 import docker.errors
 
-from .errors import (
+from ..errors import (
     DigestMismatch,
     DockerLabError,
     RegistryAuthFailed,
@@ -36,8 +36,8 @@ from .errors import (
     RegistryUnreachable,
     TransferFailed,
 )
-from .notebook import ipython_shell
-from .references import parse_reference
+from ..images.references import parse_reference
+from ..notebook import ipython_shell
 
 _DONE = re.compile(r"^(Pushed|Layer already exists|Mounted from .*|Pull complete|"
                    r"Already exists|Download complete)$")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
-from .notebook import show_figures_inline
+from ..notebook import show_figures_inline
 
 #: where each state sits in the diagram
 POSITIONS = {

@@ -28,7 +28,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import DockerLabError
+from ..errors import DockerLabError
 from .wire import endpoint_of
 
 PROJECT_LABEL = "com.docker.compose.project"

@@ -34,11 +34,11 @@ from pathlib import Path
 
 import docker.errors
 
-from .errors import RegistryStartFailed
-from .host import free_port
-from .references import parse_reference
-from .registry_api import RegistryAPI
-from .registry_host import (  # noqa: F401 (re-exported)
+from ..errors import RegistryStartFailed
+from ..host import free_port
+from ..images.references import parse_reference
+from .api import RegistryAPI
+from .process import (  # noqa: F401 (re-exported)
     BINARY_CANDIDATES,
     BINARY_ENV,
     WORKDIR_PREFIX,
@@ -49,7 +49,7 @@ from .registry_host import (  # noqa: F401 (re-exported)
     sweep_stale,
     with_parent_death_signal,
 )
-from .registry_transfer import TransferReport, login, pull, push  # noqa: F401 (re-exported)
+from .transfer import TransferReport, login, pull, push  # noqa: F401 (re-exported)
 
 REGISTRY_IMAGE = "registry:2"
 START_TIMEOUT = 15.0
@@ -350,7 +350,7 @@ def exercise_image(lab, tag: str = "v1") -> tuple[str, str, str]:
     """
     import io
 
-    from .errors import RegistryNotFound
+    from ..errors import RegistryNotFound
 
     registry = current(lab)
     try:
