@@ -9,7 +9,8 @@ from __future__ import annotations
 from matplotlib.figure import Figure
 
 from ..notebook import show_figures_inline
-from .layers import ImageLayers, human_size
+from .model import ImageLayers
+from .text import human_size
 
 BASE_COLOUR = "#95a5a6"
 OWN_COLOUR = "#2e86c1"

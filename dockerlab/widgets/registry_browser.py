@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import ipywidgets as widgets
 
 from ..errors import DockerLabError
+from ..images.text import human_size
 from ..registry.api import RegistryAPI
 from ..registry.manifests import FORMATS
 
@@ -33,15 +34,6 @@ class TagSummary:
     @property
     def size(self) -> int:
         return sum(size for _, size in self.layers)
-
-
-def human_size(size: int) -> str:
-    """``1068986`` -> ``'1.0 MB'`` (decimal units, like ``docker images``)."""
-    for unit in ("B", "kB", "MB", "GB"):
-        if size < 1000 or unit == "GB":
-            return f"{size} {unit}" if unit == "B" else f"{size:.1f} {unit}"
-        size /= 1000
-    return f"{size} B"  # pragma: no cover
 
 
 def describe_tag(api: RegistryAPI, repository: str, tag: str) -> TagSummary:

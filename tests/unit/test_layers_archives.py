@@ -378,3 +378,12 @@ def test_read_tarball_from_a_file(tmp_path):
     path.write_bytes(oci_archive(LAYERS, config_for(LAYERS, HISTORY), docker_manifest=True))
     image = read_tarball(path, "demo:1")
     assert image.layout == "oci" and len(image.layers) == 4 and image.name == "demo:1"
+
+
+def test_sizes_are_written_one_way_everywhere():
+    from dockerlab.images.text import human_size
+    from dockerlab.widgets import registry_browser
+
+    assert [human_size(n) for n in (0, 999, 1000, 1536, 1068986, 2.5e9, 3e12)] == \
+        ["0 B", "999 B", "1.0 kB", "1.5 kB", "1.1 MB", "2.5 GB", "3000.0 GB"]
+    assert registry_browser.human_size is human_size  # the registry's blobs, said the same way

@@ -1,0 +1,53 @@
+"""Sizes and Dockerfile instructions, written the way ``docker`` prints them.
+
+``human_size`` is the kit's one way of writing a byte count (layers, images, registry
+blobs, build steps); ``instruction_of`` turns an image history's ``created_by`` into the
+Dockerfile instruction behind it.
+"""
+
+from __future__ import annotations
+
+import re
+
+
+def human_size(size: float) -> str:
+    """``1536`` -> ``'1.5 kB'`` (decimal units, as ``docker images`` prints them)."""
+    for unit in ("B", "kB", "MB", "GB"):
+        if abs(size) < 1000 or unit == "GB":
+            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1000
+    return f"{size:.1f} GB"
+
+
+_NOP = re.compile(r"^/bin/sh -c #\(nop\)\s*")
+_SHELL = re.compile(r"^(?:\|\d+(?: \S+=\S*)* )?/bin/sh -c ")
+_KEYWORDS = ("FROM", "RUN", "CMD", "LABEL", "EXPOSE", "ENV", "ADD", "COPY", "ENTRYPOINT",
+             "VOLUME", "USER", "WORKDIR", "ARG", "ONBUILD", "STOPSIGNAL", "HEALTHCHECK",
+             "SHELL", "MAINTAINER")
+
+
+def instruction_of(created_by: str) -> str:
+    """The Dockerfile instruction behind a history ``created_by`` string.
+
+    ``/bin/sh -c #(nop)  CMD ["sh"]`` -> ``CMD ["sh"]``; ``/bin/sh -c echo hi`` ->
+    ``RUN echo hi``; ``|1 V=2 /bin/sh -c make`` (with build args) -> ``RUN make``;
+    BuildKit's ``RUN /bin/sh -c echo hi # buildkit`` -> ``RUN /bin/sh -c echo hi``.
+    """
+    text = (created_by or "").strip()
+    if text.endswith("# buildkit"):
+        text = text[: -len("# buildkit")].rstrip()
+    if _NOP.match(text):
+        return _NOP.sub("", text).strip()
+    if _SHELL.match(text):
+        return "RUN " + _SHELL.sub("", text, count=1).strip()
+    if not text:
+        return ""
+    if text.split(" ", 1)[0].upper() in _KEYWORDS:
+        return text
+    return "RUN " + re.sub(r"^\|\d+(?: \S+=\S*)* ", "", text)
+
+
+def shorten(instruction: str, width: int = 40) -> str:
+    """An instruction on one line of at most ``width`` characters."""
+    text = " ".join(instruction.split())
+    return text if len(text) <= width else text[: width - 3] + "..."
