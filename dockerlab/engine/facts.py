@@ -115,7 +115,7 @@ def _cli_refusal(docker: str, environment: dict | None) -> str | None:
 
 def cli_facts(environment: dict | None = None) -> CLIFacts:
     """Ask the docker CLI (and Compose) on PATH what they are; ``environment`` points the CLI
-    at the engine to ask (as :meth:`dockerlab.engine.wire.Endpoint.cli_environment` gives it)."""
+    at the engine to ask (as :meth:`dockerlab.engine.raw.Endpoint.cli_environment` gives it)."""
     docker = shutil.which("docker")
     compose = None
     if docker:
@@ -270,7 +270,7 @@ def default_builder(client) -> str:
 def engine_facts(client, cli: CLIFacts | None = None) -> EngineFacts:
     """Ask the engine behind ``client`` (and the CLI on PATH, unless given) what it is."""
     if cli is None:
-        from .wire import endpoint_of
+        from .raw import endpoint_of
 
         cli = cli_facts(endpoint_of(client).cli_environment())
     version = client.version()
