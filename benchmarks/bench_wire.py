@@ -11,8 +11,8 @@ import statistics
 import subprocess
 import time
 
-from dockerlab.engine.locate import find_engine
-from dockerlab.engine.private import availability, connect
+from dockerlab.engine.locate import connect, find_engine
+from dockerlab.engine.private import availability
 from dockerlab.engine.wire import WireRecorder, cli_path, endpoint_of, raw_request
 
 ROUNDS = 40

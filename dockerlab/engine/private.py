@@ -1,8 +1,6 @@
-"""One client, two daemons: what an engine manages, and a second, private engine to talk to.
+"""One client, two daemons: a second, private engine to talk to.
 
-:func:`describe` is what ``docker info``, ``docker version`` and ``docker system df`` tell
-about one engine, as numbers. :class:`PrivateEngine` starts a second ``dockerd`` next to the
-main one, similar to::
+:class:`PrivateEngine` starts a second ``dockerd`` next to the main one, similar to::
 
     dockerd --data-root D --exec-root E --pidfile E/dockerd.pid -H unix://E/docker.sock \\
             -H tcp://127.0.0.1:PORT --tlsverify --tlscacert ca.pem \\
@@ -11,15 +9,15 @@ main one, similar to::
 
 Everything it owns is its own: image store, containerd (started under its exec root, in its
 own namespace), pid file, UNIX socket, and a bridge of its own (``dlb-...``, made by the kit
-on a free 10.199.N.0/24) instead of ``docker0``; it adds no firewall rule, so the main
-engine does not notice it. (Never ``--bridge=none``: dockerd then deletes the host's
-``docker0``, cutting the main engine's containers off.) The network endpoint is TLS-only on 127.0.0.1 with certificates
-from a throwaway authority (:mod:`dockerlab.engine.certs`): a client without the kit's client
-certificate is refused. :meth:`PrivateEngine.remove` stops it and deletes its state.
+on a free 10.199.N.0/24: :mod:`dockerlab.engine.bridge`) instead of ``docker0``; it adds
+no firewall rule, so the main engine does not notice it. The network endpoint is TLS-only
+on 127.0.0.1 with certificates from a throwaway authority (:mod:`dockerlab.engine.certs`): a
+client without the kit's client certificate is refused. :meth:`PrivateEngine.remove` stops
+it and deletes its state.
 
-:func:`connect` opens a client to any engine and turns the classic mistakes (a wrong socket
-path, a wrong or missing certificate, an API version the engine refuses) into one clear
-paragraph each.
+A client for it comes from :func:`dockerlab.engine.locate.connect` (``connect(engine.url)``,
+or ``connect(engine.tcp_url, engine.certs.tls_config())``), the kit's one ``connect``; what
+it holds, from :func:`dockerlab.engine.inventory.describe`.
 """
 
 from __future__ import annotations
@@ -28,7 +26,6 @@ import atexit
 import json
 import os
 import platform
-import re
 import secrets
 import shutil
 import signal
@@ -37,169 +34,20 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import (
-    ApiVersionRefused,
-    DockerLabError,
-    EngineNotFound,
-    EngineSetupFailed,
-    EngineTLSError,
-    EngineUnreachable,
-    NeedsRoot,
-    translate,
-)
+from ..errors import DockerLabError, EngineSetupFailed, NeedsRoot
 from ..host import free_port, is_dockerd
+from .bridge import create_bridge, delete_bridge
 from .certs import CertBundle, make_certificates
 from .install import state_dir
-from .locate import EngineLocation, client_for
+from .inventory import describe  # noqa: F401 - dockerlab.daemons.describe, for old code
+from .locate import EngineLocation
+from .locate import connect as connect  # dockerlab.daemons.connect, for old code
 
 START_TIMEOUT = 60
 STOP_TIMEOUT = 30
 #: exec roots (pid file, socket, containerd state) of private engines live here
 RUN_BASE = Path("/run/dockerlab")
 SYSTEM_CONTAINERD = Path("/run/containerd/containerd.sock")
-
-
-# --- what an engine manages ---------------------------------------------------------------
-
-@dataclass
-class EngineFacts:
-    """What ``docker version``, ``docker info`` and ``docker system df`` say, in short."""
-
-    server_version: str
-    api_version: str
-    min_api_version: str
-    os: str
-    storage_driver: str
-    root_dir: str
-    cgroup: str
-    counts: dict[str, int]
-    disk: dict[str, dict]
-
-    def __str__(self) -> str:
-        counts = ", ".join(f"{n} {kind}" for kind, n in self.counts.items())
-        return (f"Docker Engine {self.server_version} (API {self.min_api_version} to "
-                f"{self.api_version}) on {self.os}, storage {self.storage_driver} in "
-                f"{self.root_dir}: {counts}")
-
-
-def _size(disk_usage: dict, kind: str) -> dict:
-    items = disk_usage.get(kind) or []
-    if kind == "Images":
-        total = sum(i.get("Size", 0) for i in items)
-        unused = sum(i.get("Size", 0) for i in items if not i.get("Containers"))
-    elif kind == "Containers":
-        total = sum(i.get("SizeRw", 0) or 0 for i in items)
-        unused = sum(i.get("SizeRw", 0) or 0 for i in items if i.get("State") != "running")
-    elif kind == "Volumes":
-        sizes = [(v.get("UsageData") or {}) for v in items]
-        total = sum(max(s.get("Size", 0), 0) for s in sizes)
-        unused = sum(max(s.get("Size", 0), 0) for s in sizes if s.get("RefCount", 0) == 0)
-    else:  # BuildCache
-        total = sum(i.get("Size", 0) for i in items)
-        unused = sum(i.get("Size", 0) for i in items if not i.get("InUse"))
-    return {"count": len(items), "size": total, "reclaimable": unused}
-
-
-def describe(client) -> EngineFacts:
-    """Facts about one engine; similar to ``docker version``, ``docker info``, ``docker system df``."""
-    try:
-        version, info = client.version(), client.info()
-        disk_usage = client.df()
-        plugins = client.api.plugins()
-        networks = client.api.networks()
-        images = client.api.images()  # tagged and top-level: like `docker images`
-    except Exception as error:
-        raise translate(error) from None
-    counts = {"images": len(images), "containers": info.get("Containers", 0),
-              "running": info.get("ContainersRunning", 0), "networks": len(networks),
-              "volumes": len(disk_usage.get("Volumes") or []), "plugins": len(plugins)}
-    disk = {kind.lower(): _size(disk_usage, kind)
-            for kind in ("Images", "Containers", "Volumes", "BuildCache")}
-    return EngineFacts(version.get("Version", "?"), version.get("ApiVersion", "?"),
-                       version.get("MinAPIVersion", "?"),
-                       f"{info.get('OperatingSystem', '?')} ({info.get('Architecture', '?')})",
-                       info.get("Driver", "?"), info.get("DockerRootDir", "?"),
-                       f"{info.get('CgroupDriver', '?')}, v{info.get('CgroupVersion', '?')}",
-                       counts, disk)
-
-
-# --- connecting, with clear errors ----------------------------------------------------------
-
-_TOO_NEW = re.compile(r"client version (?P<asked>[\d.]+) is too (?P<how>new|old)\. "
-                      r"(?:Maximum|Minimum) supported API version is (?P<limit>[\d.]+)", re.I)
-
-
-def explain_connection(error: BaseException, url: str, *, version=None) -> DockerLabError:
-    """The kit's error for a failed connection to the engine at ``url``."""
-    import docker.errors
-    import requests
-
-    text = str(error)
-    if isinstance(error, DockerLabError):
-        return error
-    if isinstance(error, docker.errors.InvalidVersion) or _TOO_NEW.search(
-            getattr(error, "explanation", None) or text):
-        match = _TOO_NEW.search(getattr(error, "explanation", None) or text)
-        limit = f" (its {'newest' if match.group('how') == 'new' else 'oldest'} is " \
-                f"{match.group('limit')})" if match else ""
-        return ApiVersionRefused(
-            f"The engine at {url} does not speak REST API version {version}{limit}: "
-            f"{getattr(error, 'explanation', None) or text}",
-            "Leave the version out (the kit negotiates it: version='auto'), or pick one "
-            "between the engine's MinAPIVersion and ApiVersion from `docker version`.")
-    if isinstance(error, requests.exceptions.SSLError) or "SSL" in text:
-        if "CERTIFICATE_VERIFY_FAILED" in text or "certificate verify failed" in text:
-            return EngineTLSError(
-                f"The engine at {url} showed a certificate this client does not trust "
-                "(certificate verify failed).",
-                "Give the client the CA that signed the engine's certificate (ca.pem of the "
-                "same throwaway authority), and connect to the host name the certificate "
-                "names (127.0.0.1).")
-        return EngineTLSError(
-            f"The engine at {url} refused the TLS handshake: it accepts only clients that "
-            "show a certificate signed by its own CA, and this one showed none or another.",
-            "Connect with the client certificate and key made with the engine's CA "
-            "(cert.pem and key.pem next to its ca.pem): `bundle.tls_config()`.")
-    if "HTTP request to an HTTPS server" in text:
-        return EngineTLSError(
-            f"The engine at {url} speaks only TLS, and this client spoke plain HTTP.",
-            "Connect with the engine's certificates (`tls=bundle.tls_config()`); the kit "
-            "never opens a plain TCP socket to an engine.")
-    if isinstance(error, FileNotFoundError):
-        return EngineNotFound(
-            f"No engine listens at {url}: that socket file does not exist.",
-            "Check the path for a typo (the usual one is unix:///var/run/docker.sock), or "
-            "start the engine that should create it.")
-    if isinstance(error, requests.exceptions.ConnectionError) or "Connection refused" in text:
-        return EngineUnreachable(
-            f"Nothing answers at {url} (connection refused or closed).",
-            "Is that engine running? Start it (for the private engine: `engine.start()`), "
-            "then run the cell again: the same client reconnects by itself.")
-    if isinstance(error, docker.errors.DockerException) and "http+docker" not in text \
-            and "scheme" in text.lower():
-        return EngineNotFound(f"{url} is not an address a Docker client understands: {text}",
-                              "Use unix:///path/to/docker.sock or tcp://127.0.0.1:PORT.")
-    return translate(error, engine=f"The engine at {url}")
-
-
-def connect(url: str, tls=None, *, version: str = "auto", timeout: int = 60):
-    """A ``docker.DockerClient`` for the engine at ``url`` that answered a ping.
-
-    Similar to ``docker -H URL [--tlsverify ...] version``. Every failure is a
-    :class:`~dockerlab.errors.DockerLabError` naming what went wrong.
-    """
-    path = url[len("unix://"):] if url.startswith("unix://") else None
-    if path is not None and not Path(path).exists():
-        raise explain_connection(FileNotFoundError(path), url)
-    client = None
-    try:
-        client = client_for(url, tls, version=version, timeout=timeout)
-        client.ping()
-    except Exception as error:
-        if client is not None:
-            client.close()
-        raise explain_connection(error, url, version=version) from None
-    return client
 
 
 # --- a second, private engine ---------------------------------------------------------------
@@ -216,55 +64,6 @@ def availability() -> str | None:
     if not shutil.which("ip"):
         return "the `ip` command (Debian's iproute2) is missing: the private bridge needs it."
     return None
-
-
-
-
-BRIDGE_NET = "10.199"
-
-
-def _ip(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(["ip", *args], capture_output=True, text=True)
-
-
-def free_subnet() -> str:
-    """The gateway address of a /24 in 10.199.0.0/16 that no host route uses yet."""
-    routes = _ip("-4", "route").stdout + _ip("-4", "addr").stdout
-    for third in range(1, 255):
-        if f"{BRIDGE_NET}.{third}." not in routes:
-            return f"{BRIDGE_NET}.{third}.1/24"
-    raise EngineSetupFailed(f"No free /24 left in {BRIDGE_NET}.0.0/16 for a private bridge.",
-                            "Remove leftover private engines (`leftover_engines()`).")
-
-
-def link_exists(name: str) -> bool:
-    """Whether this network namespace has an interface ``name`` (``ip link show NAME``).
-
-    Asked with ``ip``, not ``/sys/class/net``: a /sys mounted in another network namespace
-    (a container's or a chroot's bind mount of the host's) lists that namespace's links."""
-    return _ip("link", "show", "dev", name).returncode == 0
-
-
-def create_bridge(name: str) -> str:
-    """Create and bring up a Linux bridge ``name``; similar to ``ip link add ... type bridge``."""
-    if link_exists(name):
-        return name
-    address = free_subnet()
-    for step in (("link", "add", "name", name, "type", "bridge"),
-                 ("addr", "add", address, "dev", name), ("link", "set", name, "up")):
-        done = _ip(*step)
-        if done.returncode != 0:
-            _ip("link", "delete", name)
-            raise EngineSetupFailed(f"`ip {' '.join(step)}` failed: {done.stderr.strip()}",
-                                    "Check that iproute2 is installed and you are root.")
-    return name
-
-
-def delete_bridge(name: str) -> None:
-    if link_exists(name):
-        _ip("link", "delete", name)
-
-
 
 
 def _children(pid: int) -> list[tuple[int, str]]:

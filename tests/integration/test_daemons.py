@@ -16,13 +16,9 @@ from docker.tls import TLSConfig
 
 from dockerlab import Lab
 from dockerlab.engine.certs import make_certificates
-from dockerlab.engine.private import (
-    PrivateEngine,
-    availability,
-    connect,
-    describe,
-    leftover_engines,
-)
+from dockerlab.engine.inventory import describe
+from dockerlab.engine.locate import connect
+from dockerlab.engine.private import PrivateEngine, availability, leftover_engines
 from dockerlab.engine.wire import cli_path, raw_request, three_ways
 from dockerlab.errors import ApiVersionRefused, EngineNotFound, EngineTLSError, EngineUnreachable
 from dockerlab.notebook import show_error

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import platform
 import shutil
+import socket
 import stat
 
 import docker
@@ -15,12 +16,8 @@ from cryptography import x509
 from cryptography.exceptions import InvalidSignature
 
 from dockerlab.engine.certs import describe, make_certificates
-from dockerlab.engine.private import (
-    PrivateEngine,
-    availability,
-    explain_connection,
-    try_private_engine,
-)
+from dockerlab.engine.locate import EngineLocation, connect, explain_connection
+from dockerlab.engine.private import PrivateEngine, availability, try_private_engine
 from dockerlab.engine.wire import endpoint_of
 from dockerlab.errors import (
     ApiVersionRefused,
@@ -161,6 +158,24 @@ def test_a_missing_socket_and_a_stopped_engine_are_told_apart():
     assert isinstance(explain_connection(FileNotFoundError("x"), "unix:///x"), EngineNotFound)
     gone = requests.exceptions.ConnectionError("('Connection aborted.', FileNotFoundError(2))")
     assert isinstance(explain_connection(gone, "unix:///x"), EngineUnreachable)
+
+
+def test_the_one_connect_pings_whatever_it_is_given(tmp_path, monkeypatch):
+    """``connect`` takes a URL, a location or nothing, and hands out only engines that answer."""
+    with pytest.raises(EngineNotFound, match="that socket file does not exist"):
+        connect(f"unix://{tmp_path}/missing.sock")
+    with pytest.raises(EngineNotFound, match="that socket file does not exist"):
+        connect(EngineLocation(f"unix://{tmp_path}/missing.sock", "a test"))
+    silent = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    silent.bind(str(tmp_path / "silent.sock"))  # a socket file nobody listens on
+    try:
+        with pytest.raises(EngineUnreachable, match="Nothing answers"):
+            connect(f"unix://{tmp_path}/silent.sock")
+    finally:
+        silent.close()
+    monkeypatch.setenv("DOCKER_HOST", f"unix://{tmp_path}/missing.sock")
+    with pytest.raises(EngineNotFound, match="DOCKER_HOST"):
+        connect()  # found first, the way the CLI finds it
 
 
 def test_a_private_engine_keeps_everything_apart(tmp_path):
