@@ -8,6 +8,7 @@
 ``facts``          what this engine is: builder, image store, cgroups, CLI, Compose
 ``inventory``      what this engine holds: objects of each kind, disk used
 ``guard``          the client the kit hands out: labels what it creates, never pulls unasked
+``transport``      docker-py's HTTP transport: one pool per engine, own TLS trust, streams
 ``wire``           the HTTP API underneath (the face of the three below)
 ``recorder``       the SDK's requests, recorded
 ``raw``            raw HTTP over the UNIX socket (or TLS); where a client talks to

@@ -19,7 +19,7 @@ import time
 from dataclasses import dataclass, field
 
 from ..errors import DockerLabError, translate
-from .locate import closed_by_client
+from .transport import closed_by_client
 
 #: the container actions drawn on the timeline, in their usual order of appearance
 LIFECYCLE = ("create", "attach", "start", "exec_create", "exec_start", "exec_die", "pause",

@@ -27,7 +27,7 @@ import docker.errors
 from .. import labels as kit_labels
 from ..errors import ImageMissing, PullNotAllowed
 from ..images.references import is_public, parse_reference, suggest
-from .locate import EngineAPIClient
+from .transport import EngineAPIClient
 
 LOOPBACK = "127.0.0.1"
 _IMAGE_ID = re.compile(r"^(sha256:)?[a-f0-9]{12,64}$")
