@@ -26,3 +26,19 @@ def test_every_old_name_points_at_a_module_that_exists():
 def test_an_unknown_name_is_still_an_import_error():
     with pytest.raises(ImportError):
         importlib.import_module("dockerlab.no_such_module")
+
+
+def test_split_modules_keep_their_old_names_working():
+    """Names that moved out of a module when it was split still import from it."""
+    from dockerlab.engine import inventory, locate, raw, recorder, three_clients, wire
+    from dockerlab.images import reading, stacking, text
+
+    assert (layers.read_image, layers.analyze, layers.human_size) == \
+        (reading.read_image, stacking.analyze, text.human_size)
+    assert (wire.WireRecorder, wire.raw_request, wire.three_ways) == \
+        (recorder.WireRecorder, raw.raw_request, three_clients.three_ways)
+    sys.modules.pop("dockerlab.daemons", None)
+    with pytest.warns(FutureWarning, match="dockerlab.daemons is now dockerlab.engine.private"):
+        daemons = importlib.import_module("dockerlab.daemons")
+    assert daemons.connect is locate.connect  # one connect, whichever name finds it
+    assert daemons.describe is inventory.describe
