@@ -6,6 +6,9 @@
   object that existed without the kit's labels before the run must still exist.
 - Objects of the kit that belong to no session (the base image) are removed at the end when
   this run created them.
+- Every test that needs the engine carries the ``engine`` marker, by folder: integration,
+  exercises, browser tests and the notebooks. A unit test that asks for an engine fixture
+  is a usage error (unit tests are pure logic), so ``pytest -m "not engine"`` runs anywhere.
 """
 
 from __future__ import annotations
@@ -17,6 +20,24 @@ import pytest
 
 RUN_PREFIX = f"t{secrets.token_hex(3)}-"
 os.environ.setdefault("DOCKERLAB_SESSION_PREFIX", RUN_PREFIX)
+
+
+ENGINE_FOLDERS = ("tests/integration", "tests/exercises", "tests/browser", "notebooks")
+ENGINE_FIXTURES = {"engine_location", "lab", "module_lab"}
+
+
+def _folder_of(item) -> str:
+    return os.path.relpath(str(item.path), os.path.dirname(__file__))
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        folder = _folder_of(item)
+        if folder.startswith(ENGINE_FOLDERS):
+            item.add_marker(pytest.mark.engine)
+        elif ENGINE_FIXTURES & set(getattr(item, "fixturenames", ())):
+            raise pytest.UsageError(f"{item.nodeid} is a unit test but asks for the engine "
+                                    "(move it to tests/integration)")
 
 
 def _engine_client():

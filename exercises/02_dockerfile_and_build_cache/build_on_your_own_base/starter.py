@@ -3,9 +3,7 @@ def build_base_and_app(lab):
     holding the line `platform`. "my/app:1": FROM my/base:1, adding /app/hello.sh
     (printing `hello`) and making `sh /app/hello.sh` its default command.
     Return the two tags as a tuple: ("my/base:1", "my/app:1")."""
-    from dockerlab.images.builder import (
-        build,  # build(lab, dockerfile_text, {"name": "content"}, tag=...)
-    )
+    from dockerlab.images import build  # build(lab, dockerfile_text, {"name": "content"}, tag=...)
 
     # Your code here: two Dockerfiles, two builds.
     return None
