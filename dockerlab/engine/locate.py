@@ -181,7 +181,8 @@ def connect(where: EngineLocation | str | None = None, tls=None, *, version: str
     client = None
     try:
         client = client_for(url, tls, version=version, timeout=timeout)
-        client.ping()
+        if version != "auto":  # with "auto" the client has just asked the engine its version
+            client.ping()
     except Exception as error:
         if client is not None:
             client.close()
