@@ -26,10 +26,16 @@ HINTS = [
 
 
 def _pushed(lab, answer: str) -> bool:
-    """Did the engine push ``answer`` since the check began (its `push` event)?"""
+    """Did the engine push ``answer`` since the check began (its `push` event)?
+
+    ``lab.started`` is one second early (for the engine's whole-second Created times): an
+    earlier attempt's push may lie in that second, so the events are cut at the real start.
+    """
+    began = lab.started + 1
     events = collect(lab.client, lab.started, filters=event_filters(type="image",
                                                                     action="push"))
-    return any(answer in (event.id, event.attributes.get("name")) for event in events)
+    return any(answer in (event.id, event.attributes.get("name")) and event.time >= began
+               for event in events)
 
 
 def check(lab, answer):
