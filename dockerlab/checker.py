@@ -33,6 +33,7 @@ import io
 import os
 import tarfile
 import time
+import warnings
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
@@ -187,6 +188,8 @@ class Exercise:
         self.id = exercise_id
         self.folder = folder
         self.lab = lab
+        self.hints_shown = 0  # the strongest hint asked for so far (recorded with each check)
+        self.solution_shown = False
         self._check = _load_module(folder / "check.py", f"dockerlab_check_{folder.name}")
         for needed in ("TITLE", "FUNCTION", "HINTS", "check"):
             if not hasattr(self._check, needed):
@@ -214,7 +217,25 @@ class Exercise:
         return (self.folder / f"{which}.py").read_text()
 
     def check(self, function) -> CheckResult:
-        """Run the learner's ``function`` in a fresh child session and check the engine."""
+        """Run the learner's ``function`` in a fresh child session and check the engine;
+        the result is appended to the learner's progress file (:mod:`dockerlab.progress`)."""
+        began = time.monotonic()
+        result = self._check_now(function)
+        self._record(result, time.monotonic() - began)
+        return result
+
+    def _record(self, result: CheckResult, seconds: float) -> None:
+        from . import progress
+
+        record = progress.make_record(self.id, result.status.value, self.hints_shown,
+                                      self.solution_shown, seconds)
+        try:
+            progress.append(record)
+        except OSError as error:  # the check's result matters more than its record
+            warnings.warn(f"Your progress was not recorded ({error}); set "
+                          f"{progress.PROGRESS_ENV} to a file you can write.", stacklevel=3)
+
+    def _check_now(self, function) -> CheckResult:
         if function is None or _same_code(function, self.function("starter")):
             return self._result(Status.NOT_ATTEMPTED,
                                 f"Complete `{self._check.FUNCTION}` above, run its cell, then "
@@ -255,11 +276,13 @@ class Exercise:
         """The ``level``-th hint (1 is the mildest); the last one when ``level`` is larger."""
         hints = self._check.HINTS
         level = min(max(level, 1), len(hints))
+        self.hints_shown = max(self.hints_shown, level)
         more = f" (there is another hint: .hint({level + 1}))" if level < len(hints) else ""
         return Hint(f"Hint {level}/{len(hints)}: {hints[level - 1]}{more}")
 
     def solution(self) -> str:
         """The reference solution's source, to read after trying."""
+        self.solution_shown = True
         return Hint(self.source("solution"))
 
 

@@ -35,3 +35,11 @@ def test_every_exercise_has_hints_and_loads():
 def test_results_render_as_a_coloured_box():
     html = CheckResult("x/y", Status.CORRECT, "Well done!")._repr_html_()
     assert "Well done!" in html and "#1e8449" in html
+
+
+def test_every_exercise_has_at_least_three_hints():
+    """Hint 1 names the concept, hint 2 points at the code, the last comes close."""
+    few = {exercise_id: len(Exercise.load(exercise_id)._check.HINTS)
+           for exercise_id in all_exercises()}
+    few = {exercise_id: count for exercise_id, count in few.items() if count < 3}
+    assert not few, f"exercises with fewer than 3 hints: {few}"
