@@ -21,8 +21,10 @@ def copies_the_file_but_echoes(lab):
 
 
 def two_layers(lab):
-    _build(lab, "RUN echo 'layers are read-only' > /motd.txt\nRUN chmod 644 /motd.txt\n"
-           'CMD ["cat", "/motd.txt"]\n')
+    # (a RUN that changes nothing, such as a chmod to the mode the file has, adds no layer on
+    # the containerd image store: this one moves the file, a real second change)
+    _build(lab, "COPY motd.txt /tmp/motd.txt\nRUN mv /tmp/motd.txt /motd.txt\n"
+           'CMD ["cat", "/motd.txt"]\n', {"motd.txt": "layers are read-only\n"})
     return TAG
 
 
