@@ -47,11 +47,11 @@ def image(image_id: str, layers: int | list[str] = 1, *, parent: str = "",
             "RootFS": {"Type": "layers", "Layers": list(diff_ids)}, "Size": size}
 
 
-def not_found(kind: type[docker.errors.NotFound], what: str) -> docker.errors.NotFound:
-    """The engine's 404, as docker-py raises it."""
+def image_not_found(name: str) -> docker.errors.ImageNotFound:
+    """The engine's 404 for an image it does not have, as docker-py raises it."""
     response = SimpleNamespace(status_code=404, reason="Not Found", url="fake://engine")
-    return kind(f"404 Client Error: {what}", response=response,
-                explanation=f"No such image: {what}")
+    return docker.errors.ImageNotFound(f"404 Client Error: Not Found ({name})",
+                                       response=response, explanation=f"No such image: {name}")
 
 
 class EventStream:
@@ -200,7 +200,7 @@ class FakeEngine:
             if name in candidate["RepoTags"] or name == candidate["Id"] or \
                     (len(name) >= 12 and candidate["Id"].startswith(name)):
                 return candidate
-        raise not_found(docker.errors.ImageNotFound, name)
+        raise image_not_found(name)
 
 
 class FakeLab:

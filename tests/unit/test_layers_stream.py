@@ -7,8 +7,9 @@ import tarfile
 
 import pytest
 
+from dockerlab.errors import ImageMissing
 from dockerlab.images.builder import BuildResult, StepParser
-from dockerlab.images.layers import LayerStream, base_layer_count, read_save_stream
+from dockerlab.images.layers import LayerStream, base_layer_count, read_image, read_save_stream
 from dockerlab.images.pictures import build_steps_chart, layer_sizes_chart
 from dockerlab.images.tarstream import ByteStream, iter_tar, parse_header
 from tests.unit.fakes import FakeEngine, image
@@ -137,6 +138,25 @@ def test_extractfile_reads_contents_through_the_layer_stream():
             if member.isfile():
                 sizes[member.name] = len(layer.tar.extractfile(member).read())
     assert sizes["data/big"] == 300 and sizes["bin/sh"] == 1000
+
+
+def test_reading_an_image_the_engine_does_not_have_is_the_kits_error_before_any_save():
+    engine = FakeEngine([image("sha256:" + "d" * 64, tags=["demo:1"])], archive=b"not read")
+    with pytest.raises(ImageMissing, match="not in the engine's local store"):
+        read_image(engine.client, "demo:2")
+    assert [call for call, _ in engine.calls] == ["inspect_image"]  # no `docker save` asked
+
+
+def test_read_image_marks_the_layers_of_the_tagged_base():
+    config = config_for(LAYERS, HISTORY)
+    base_ids = [digest(LAYERS[0])]
+    engine = FakeEngine([image("sha256:" + "b" * 64, base_ids, tags=["dockerlab/busybox:latest"]),
+                         image("sha256:" + "d" * 64, [digest(layer) for layer in LAYERS],
+                               parent="sha256:" + "b" * 64, tags=["demo:1"])],
+                        archive=classic_archive(LAYERS, config))
+    layers = read_image(engine.client, "demo:1")
+    assert layers.image_id == "sha256:" + "d" * 64
+    assert [layer.base for layer in layers.layers] == [True] + [False] * (len(LAYERS) - 1)
 
 
 # --- base image detection --------------------------------------------------------------------
