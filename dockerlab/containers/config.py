@@ -7,7 +7,7 @@ import json
 import tarfile
 
 from ..errors import translate
-from .run import _remove_quietly, launch, run_to_end
+from .run import launch, remove_quietly, run_to_end
 
 #: what each variant prints, so output and inspect can be compared
 SHOW_CONFIG = 'echo "user=$(id -u) host=$(hostname) dir=$(pwd) greeting=${GREETING:-none}"'
@@ -59,7 +59,7 @@ def compare_options(lab, variants: dict | None = None) -> dict[str, dict]:
             row["Output"] = container.logs().decode(errors="replace").strip()
             rows[name] = row
         finally:
-            _remove_quietly(container)
+            remove_quietly(container)
     return rows
 
 

@@ -7,7 +7,7 @@ import time
 from dataclasses import dataclass
 
 from .machine import State, state_of, wait_for
-from .run import _remove_quietly, launch, run_to_end
+from .run import launch, remove_quietly, run_to_end
 
 
 def explain_exit_code(code: int | None, oom_killed: bool = False) -> str:
@@ -64,7 +64,7 @@ def _ended_by(lab, name, command, how, act) -> ExitCase:
         return ExitCase(name, command, how, state.exit_code, state.oom_killed,
                         time.monotonic() - started)
     finally:
-        _remove_quietly(container)
+        remove_quietly(container)
 
 
 def exit_code_cases(lab, stop_timeout: int = 2) -> list[ExitCase]:

@@ -14,11 +14,23 @@ def _explanation(error) -> str:
 
 
 def _command_missing(text: str) -> bool:
-    return "executable file not found" in text or "no such file or directory" in text.lower()
+    """True when the engine's words say the command to run is not in the image.
+
+    ``exec: "nope": executable file not found in $PATH``, or for a path,
+    ``exec: "/no/such": stat /no/such: no such file or directory``; a mount whose source is
+    missing also says "no such file or directory", but never ``exec:``.
+    """
+    return "executable file not found" in text or (
+        "exec:" in text and "no such file or directory" in text.lower())
 
 
-def start_failure(error, command, image: str, lab=None) -> DockerLabError:
-    """The kit's error for a failed start, naming a missing command plainly."""
+def start_failure(error, command, image: str, lab=None, explain=None) -> DockerLabError:
+    """The kit's error for a failed start, naming a missing command plainly.
+
+    Any other failure is ``explain(error)`` when given, else the session's ``lab.explain``.
+    """
+    if isinstance(error, DockerLabError):
+        return error
     text = _explanation(error)
     if _command_missing(text):
         shown = command if isinstance(command, str) else " ".join(command or [])
@@ -27,6 +39,8 @@ def start_failure(error, command, image: str, lab=None) -> DockerLabError:
             f"{text}).",
             "A container can only run programs its image contains. List them with "
             "`lab.run('ls /bin')`, or use a string command, which runs through `sh -c`.")
+    if explain is not None:
+        return explain(error)
     return lab.explain(error) if lab is not None else translate(error)
 
 

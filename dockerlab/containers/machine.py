@@ -19,17 +19,48 @@ OPERATIONS = ("create", "start", "pause", "unpause", "stop", "kill", "restart", 
 #: the states the engine reports (``State.Status``), plus ``removed`` for "no longer exists"
 STATES = ("created", "running", "paused", "restarting", "exited", "dead", "removed")
 
-#: the states from which the engine accepts each operation (checked against Docker Engine
-#: 20.10: stop on a created or exited container is accepted and changes nothing); used to
-#: advise the learner, never to refuse: the engine decides.
+#: what the engine does by itself, without an operation: the main process ends, or the
+#: restart policy starts the container again
+ENGINE_MOVES = ("process ends", "restart policy")
+
+
+@dataclass(frozen=True)
+class Transition:
+    """One move of the machine: from ``source``, ``operation`` leads to ``target``."""
+
+    source: str
+    operation: str
+    target: str
+
+
+def _moves(operation: str, target: str, *sources: str) -> tuple[Transition, ...]:
+    return tuple(Transition(source, operation, target) for source in sources)
+
+
+#: every move, checked against Docker Engine 20.10 (``image`` is where ``create`` starts;
+#: stop on a created or exited container is accepted and changes nothing). Used to draw the
+#: machine and to advise the learner, never to refuse: the engine decides.
+TRANSITIONS = (
+    *_moves("create", "created", "image"),
+    *_moves("start", "running", "created", "exited"),
+    *_moves("pause", "paused", "running"),
+    *_moves("unpause", "running", "paused"),
+    *_moves("stop", "exited", "running", "paused", "restarting"),
+    Transition("created", "stop", "created"),
+    Transition("exited", "stop", "exited"),
+    *_moves("kill", "exited", "running", "paused", "restarting"),
+    *_moves("restart", "running", "created", "running", "paused", "exited"),
+    *_moves("remove", "removed", "created", "exited", "dead"),
+    Transition("running", "process ends", "exited"),
+    Transition("exited", "restart policy", "restarting"),
+    Transition("restarting", "restart policy", "running"),
+)
+
+#: the states from which the engine accepts each operation (``create`` aside: it starts
+#: from an image), read off :data:`TRANSITIONS`
 ALLOWED_FROM = {
-    "start": ("created", "exited"),
-    "pause": ("running",),
-    "unpause": ("paused",),
-    "stop": ("running", "paused", "restarting", "created", "exited"),
-    "kill": ("running", "paused", "restarting"),
-    "restart": ("created", "running", "paused", "exited"),
-    "remove": ("created", "exited", "dead"),
+    operation: tuple(move.source for move in TRANSITIONS if move.operation == operation)
+    for operation in OPERATIONS if operation != "create"
 }
 
 

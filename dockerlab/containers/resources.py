@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from .limits import DEFAULT_CPU_PERIOD, _host_memory, check_cpu_quota, parse_memory
 from .machine import state_of
-from .run import _remove_quietly, launch
+from .run import launch, remove_quietly
 
 #: doubles a shell string until the memory limit stops it
 EAT_MEMORY = "x=a; while true; do x=$x$x; done"
@@ -37,7 +37,7 @@ def oom_kill(lab, memory="20m", command: str = EAT_MEMORY, timeout: float = 60) 
         state = state_of(container)
         return OomResult(limit, state.exit_code, state.oom_killed)
     finally:
-        _remove_quietly(container)
+        remove_quietly(container)
 
 
 #: counts loop turns until SIGTERM, then prints the count: the work done in the time given
@@ -129,7 +129,7 @@ def busy_loop(lab, cpu_quota: int | None = None, cpu_period: int = DEFAULT_CPU_P
     try:
         return _loop_result(container, cpu_quota, cpu_period, sample_stats(container, samples))
     finally:
-        _remove_quietly(container)
+        remove_quietly(container)
 
 
 def throttle_comparison(lab, cpu_quota: int = 20_000, samples: int = 3,
@@ -156,4 +156,4 @@ def throttle_comparison(lab, cpu_quota: int = 20_000, samples: int = 3,
     finally:
         for container in (free, limited):
             if container is not None:
-                _remove_quietly(container)
+                remove_quietly(container)

@@ -1,9 +1,18 @@
-"""The one way down to a container: create it, start it, remove it if its start failed."""
+"""The one way down to a container: create it, start it, remove it if its start failed.
+
+Every container the kit starts goes through :func:`launch`: ``Lab.run`` and ``Lab.start``,
+``networks.start``, the functions of this package, the overhead measurements, the local
+registry's container and the under-the-hood helper. So every one of them gets the same
+treatment: a string command runs through ``sh -c``, memory and CPU limits are checked before
+the engine sees them, the session's labels are on it, and a container whose start failed is
+removed again, with an error that says why.
+"""
 
 from __future__ import annotations
 
 import docker.errors
 
+from .. import labels
 from ..errors import DockerLabError
 from .failures import start_failure
 from .limits import checked_options
@@ -18,8 +27,13 @@ def shell(command):
 
 
 def create(lab, command=None, image: str | None = None, **options):
-    """Create (but do not start) a container; similar to ``docker create``."""
+    """Create (but do not start) a container; similar to ``docker create``.
+
+    The limits are checked (:func:`~dockerlab.containers.limits.checked_options`) and the
+    session's labels added to any the caller gave.
+    """
     options = checked_options(lab, options)
+    options["labels"] = labels.with_labels(options.get("labels"), lab.labels)
     try:
         return lab.client.containers.create(image or lab.base_image, shell(command), **options)
     except DockerLabError:
@@ -28,22 +42,34 @@ def create(lab, command=None, image: str | None = None, **options):
         raise lab.explain(error) from None
 
 
-def launch(lab, command=None, image: str | None = None, **options):
+def launch(lab, command=None, image: str | None = None, *, before_start=None, explain=None,
+           **options):
     """Create and start a container in the background; similar to ``docker run -d``.
 
-    Unlike ``containers.run``, a container whose start fails (a command missing from the
-    image, say) is removed again, so nothing is left behind.
+    Unlike docker-py's ``containers.run``, a container whose start fails (a command missing
+    from the image, a port already taken) is removed again, so nothing is left behind.
+    ``before_start(container)`` runs between create and start (to join more networks, say);
+    ``explain(error)`` turns a failed start into the caller's own error (``lab.explain`` by
+    default; a missing command is always :class:`~dockerlab.errors.CommandNotFound`).
     """
     container = create(lab, command, image, **options)
     try:
+        if before_start is not None:
+            before_start(container)
         container.start()
     except Exception as error:
-        _remove_quietly(container)
-        raise start_failure(error, command, image or lab.base_image, lab) from None
+        remove_quietly(container)
+        raise start_failure(error, command, image or lab.base_image, lab, explain) from None
+    try:
+        container.reload()  # its state and addresses as they are now that it runs
+    except docker.errors.NotFound:
+        pass  # started with auto_remove, it has already ended and gone
     return container
 
 
-def _remove_quietly(container) -> None:
+def remove_quietly(container) -> None:
+    """Remove a container and its anonymous volumes, whatever state it is in (``rm -f -v``);
+    nothing is said when it is already gone."""
     try:
         container.remove(force=True, v=True)
     except docker.errors.APIError:
@@ -57,4 +83,4 @@ def run_to_end(lab, command, timeout: float = 60, **options) -> tuple[State, str
         container.wait(timeout=timeout)
         return state_of(container), container.logs().decode(errors="replace")
     finally:
-        _remove_quietly(container)
+        remove_quietly(container)
