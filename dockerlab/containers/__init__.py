@@ -42,13 +42,13 @@ from .config import (
     compare_options,
     config_of,
     file_after_removal,
+    layer_paths,
     side_by_side,
     top_layer_paths,
 )
 from .exits import (
     CRASH_ONCE,
     IGNORES_TERM,
-    TRAPS_TERM,
     ExitCase,
     exit_code_cases,
     exit_table,
@@ -70,18 +70,30 @@ from .isolation import (
     try_chown,
     try_write,
 )
-from .lifecycle import Lifecycle, Step, operate
+from .lifecycle import READY, TRAPS_TERM, Lifecycle, Step, operate
 from .limits import DEFAULT_CPU_PERIOD, MIN_MEMORY, check_cpu_quota, checked_options, parse_memory
 from .logs_exec import (
     ExecOutcome,
     LogLine,
     exec_in,
     parse_log_line,
+    require_output,
     stream_logs,
     timestamped_logs,
     wait_for_output,
 )
-from .machine import ALLOWED_FROM, OPERATIONS, STATES, State, find, state_of, wait_for
+from .machine import (
+    ALLOWED_FROM,
+    ENGINE_MOVES,
+    OPERATIONS,
+    STATES,
+    TRANSITIONS,
+    State,
+    Transition,
+    find,
+    state_of,
+    wait_for,
+)
 from .overview import Summary, summaries
 from .resources import (
     COUNT_LOOPS,
@@ -95,22 +107,23 @@ from .resources import (
     sample_stats,
     throttle_comparison,
 )
-from .run import create, launch, run_to_end, shell
+from .run import create, launch, remove_quietly, run_to_end, shell
 
 __all__ = [
-    "CommandNotFound", "ContainerError", "DockerLabError", "InvalidContainerState",
-    "ObjectNotFound", "ResourceLimitInvalid",
     "ALLOWED_FROM", "CAPABILITIES", "CHANGE_KINDS", "COUNT_LOOPS", "CRASH_ONCE",
-    "DEFAULT_CPU_PERIOD", "EAT_MEMORY", "ExecOutcome", "ExitCase", "IGNORES_TERM",
-    "INSPECT_FIELDS", "IsolationRow", "Lifecycle", "LogLine", "LoopRun", "MIN_MEMORY",
-    "OPERATIONS", "OomResult", "SHOW_CONFIG", "STATES", "State", "StatsSample", "Step",
-    "Summary", "TOUCH_FILES", "TRAPS_TERM", "VARIANTS", "busy_loop", "capabilities", "changes",
-    "check_cpu_quota", "checked_options", "commit", "compare_options", "config_of",
+    "CommandNotFound", "ContainerError", "DEFAULT_CPU_PERIOD", "DockerLabError", "EAT_MEMORY",
+    "ENGINE_MOVES", "ExecOutcome", "ExitCase", "IGNORES_TERM", "INSPECT_FIELDS",
+    "InvalidContainerState", "IsolationRow", "Lifecycle", "LogLine", "LoopRun", "MIN_MEMORY",
+    "OPERATIONS", "ObjectNotFound", "OomResult", "READY", "ResourceLimitInvalid",
+    "SHOW_CONFIG", "STATES", "State", "StatsSample", "Step", "Summary", "TOUCH_FILES",
+    "TRANSITIONS", "TRAPS_TERM", "Transition", "VARIANTS", "busy_loop", "capabilities",
+    "changes", "check_cpu_quota", "checked_options", "commit", "compare_options", "config_of",
     "cpu_percent", "create", "decode_capabilities", "exec_in", "exit_code_cases", "exit_table",
     "explain_exit_code", "file_after_removal", "find", "host_process_count", "interfaces",
-    "isolation_report", "isolation_table", "launch", "oom_kill", "operate", "parse_log_line",
-    "parse_memory", "processes", "refused", "run_to_end", "sample_stats", "shell",
-    "side_by_side", "start_failure", "state_of", "stream_logs", "summaries",
-    "throttle_comparison", "timestamped_logs", "top_layer_paths", "try_chown", "try_write",
-    "wait_for", "wait_for_output", "wait_for_restart", "with_restart_policy",
+    "isolation_report", "isolation_table", "launch", "layer_paths", "oom_kill", "operate",
+    "parse_log_line", "parse_memory", "processes", "refused", "remove_quietly",
+    "require_output", "run_to_end", "sample_stats", "shell", "side_by_side", "start_failure",
+    "state_of", "stream_logs", "summaries", "throttle_comparison", "timestamped_logs",
+    "top_layer_paths", "try_chown", "try_write", "wait_for", "wait_for_output",
+    "wait_for_restart", "with_restart_policy",
 ]

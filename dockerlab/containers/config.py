@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import io
-import json
-import tarfile
-
 from ..errors import translate
+from ..images.reading import read_image
 from .run import launch, remove_quietly, run_to_end
 
 #: what each variant prints, so output and inspect can be compared
@@ -122,21 +119,23 @@ def commit(container, repository: str, tag: str = "latest", message: str = ""):
 
 
 def top_layer_paths(client, image) -> dict[str, list[str]]:
-    """The paths stored in an image's newest layer, from ``docker save``'s archive.
+    """The paths stored in an image's newest layer, read from ``docker save``'s stream.
 
-    Deletions are stored as ``.wh.<name>`` "whiteout" files; they are reported as deleted.
+    The save stream is read once, as it arrives (:func:`dockerlab.images.read_image`):
+    never held whole in memory, never written to disk. Deletions are stored as
+    ``.wh.<name>`` "whiteout" files; they are reported as deleted.
     """
-    archive = io.BytesIO(b"".join(client.images.get(image.id).save()))
-    with tarfile.open(fileobj=archive) as outer:
-        manifest = json.load(outer.extractfile("manifest.json"))
-        layer = outer.extractfile(manifest[0]["Layers"][-1])
-        with tarfile.open(fileobj=io.BytesIO(layer.read())) as inner:
-            names = ["/" + member.name.strip("./").rstrip("/") for member in inner]
-    present = {"present": [], "deleted": []}
-    for name in names:
-        folder, _, base = name.rpartition("/")
-        if base.startswith(".wh."):
-            present["deleted"].append(f"{folder}/{base[4:]}")
-        else:
-            present["present"].append(name)
-    return {kind: sorted(paths) for kind, paths in present.items()}
+    found = read_image(client, getattr(image, "id", image), find_base=False)
+    return layer_paths(found.layers[-1])
+
+
+def layer_paths(layer) -> dict[str, list[str]]:
+    """A layer's paths, ``present`` (files and folders it stores) and ``deleted``.
+
+    A whiteout deletes one path; an opaque folder (recreated, hiding all it held below)
+    is reported as deleted with a trailing ``/``.
+    """
+    present = ["/" + entry.path for entry in layer.entries]
+    deleted = ["/" + path for path in layer.whiteouts]
+    deleted += ["/" + path + "/" for path in layer.opaque_dirs]
+    return {"present": sorted(present), "deleted": sorted(deleted)}

@@ -6,6 +6,8 @@ import signal
 import time
 from dataclasses import dataclass
 
+from .lifecycle import READY, TRAPS_TERM
+from .logs_exec import require_output
 from .machine import State, state_of, wait_for
 from .run import launch, remove_quietly, run_to_end
 
@@ -47,16 +49,19 @@ class ExitCase:
         return explain_exit_code(self.exit_code, self.oom_killed)
 
 
-#: a process that turns SIGTERM into a clean "exit 143"
-TRAPS_TERM = "trap 'exit 143' TERM; while true; do sleep 1; done"
 #: a process that has no SIGTERM handler; as PID 1 the kernel ignores the signal for it
 IGNORES_TERM = "while true; do sleep 1; done"
 
 
-def _ended_by(lab, name, command, how, act) -> ExitCase:
+def _ended_by(lab, name, command, how, act, ready: str | None = None) -> ExitCase:
+    """Start ``command``, let ``act`` end it, and record how; with ``ready``, ``act`` waits
+    until the command has printed that line (its signal handler is set)."""
     container = launch(lab, command)
     try:
-        wait_for(container, "running", timeout=10)
+        if ready:
+            require_output(container, ready)
+        else:
+            wait_for(container, "running", timeout=10)
         started = time.monotonic()
         act(container)
         container.wait(timeout=30)
@@ -79,7 +84,7 @@ def exit_code_cases(lab, stop_timeout: int = 2) -> list[ExitCase]:
                            lambda c: c.kill()))
     cases.append(_ended_by(lab, "stopped, handles TERM", TRAPS_TERM,
                            f"docker stop -t {stop_timeout}",
-                           lambda c: c.stop(timeout=stop_timeout)))
+                           lambda c: c.stop(timeout=stop_timeout), ready=READY))
     cases.append(_ended_by(lab, "stopped, ignores TERM", IGNORES_TERM,
                            f"docker stop -t {stop_timeout}",
                            lambda c: c.stop(timeout=stop_timeout)))

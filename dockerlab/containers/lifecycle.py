@@ -9,6 +9,7 @@ import docker.errors
 
 from ..errors import ContainerError, InvalidContainerState, ObjectNotFound, translate
 from .failures import refused
+from .logs_exec import require_output
 from .machine import ALLOWED_FROM, State, state_of, wait_for
 from .run import create
 
@@ -16,8 +17,9 @@ from .run import create
 def operate(container, operation: str, **options) -> State:
     """Apply one lifecycle operation and return the state it leads to.
 
-    Mirrors ``docker start|pause|unpause|stop|kill|restart|rm``; a refusal (unpausing a
-    running container, say) becomes an :class:`InvalidContainerState` (:func:`refused`)."""
+    Similar to ``docker start|pause|unpause|stop|kill|restart|rm NAME``; a refusal
+    (unpausing a running container, say) becomes an :class:`InvalidContainerState`
+    (:func:`refused`)."""
     if operation not in ALLOWED_FROM:
         raise ContainerError(f"'{operation}' is not a container operation.",
                              f"Use one of: {', '.join(ALLOWED_FROM)}.")
@@ -51,23 +53,35 @@ class Step:
         return self.state.status
 
 
+#: the reply :data:`TRAPS_TERM` prints once its SIGTERM handler is in place
+READY = "ready"
+#: a process that turns SIGTERM into a clean "exit 143"; it says ``ready`` once the trap is
+#: set, since a ``docker stop`` that comes sooner finds no handler yet (and gives 137)
+TRAPS_TERM = f"trap 'exit 143' TERM; echo {READY}; while true; do sleep 1; done"
+
+
 class Lifecycle:
     """One container driven step by step, with its state recorded after each step.
 
     Each method mirrors a CLI command: ``create`` is ``docker create``, ``start`` is
     ``docker start`` and so on; ``steps`` keeps what happened and ``path`` the states.
+    With the default command, each start waits for the process to say ``ready`` (its TERM
+    trap is set), so a ``stop`` right after it always meets the handler: exit code 143.
     """
 
-    def __init__(self, lab, command="trap 'exit 143' TERM; while true; do sleep 1; done",
-                 image: str | None = None, **options):
+    def __init__(self, lab, command=TRAPS_TERM, image: str | None = None,
+                 ready: str | None = None, **options):
         self.lab = lab
         self.command = command
         self.image = image
+        self.ready = ready if ready is not None else (READY if command == TRAPS_TERM else None)
         self.options = options
         self.container = None
         self.steps: list[Step] = []
+        self._starts = 0
 
     def create(self) -> State:
+        """Similar to ``docker create IMAGE COMMAND``: the container exists, nothing runs."""
         started = time.monotonic()
         self.container = create(self.lab, self.command, self.image, **self.options)
         return self._record("create", state_of(self.container), started)
@@ -77,27 +91,38 @@ class Lifecycle:
             raise InvalidContainerState(f"There is no container to {operation} yet.",
                                         "Call .create() first.")
         started = time.monotonic()
-        return self._record(operation, operate(self.container, operation, **options), started)
+        state = self._record(operation, operate(self.container, operation, **options), started)
+        if operation in ("start", "restart") and self.ready:
+            self._starts += 1  # each start runs the command afresh and prints one more line
+            require_output(self.container, self.ready, self._starts)
+        return state
 
     def start(self) -> State:
+        """Similar to ``docker start NAME``: run the container's command."""
         return self._do("start")
 
     def pause(self) -> State:
+        """Similar to ``docker pause NAME``: freeze its processes (cgroup freezer)."""
         return self._do("pause")
 
     def unpause(self) -> State:
+        """Similar to ``docker unpause NAME``: let its frozen processes run on."""
         return self._do("unpause")
 
     def stop(self, timeout: int = 10) -> State:
+        """Similar to ``docker stop -t TIMEOUT NAME``: SIGTERM, then SIGKILL after the timeout."""
         return self._do("stop", timeout=timeout)
 
     def kill(self, signal: str = "SIGKILL") -> State:
+        """Similar to ``docker kill --signal SIGNAL NAME``: send a signal (SIGKILL by default)."""
         return self._do("kill", signal=signal)
 
     def restart(self, timeout: int = 10) -> State:
+        """Similar to ``docker restart -t TIMEOUT NAME``: stop, then start again."""
         return self._do("restart", timeout=timeout)
 
     def remove(self, force: bool = False) -> State:
+        """Similar to ``docker rm NAME`` (``docker rm -f`` with ``force=True``)."""
         return self._do("remove", force=force)
 
     def _record(self, operation: str, state: State, started: float) -> State:

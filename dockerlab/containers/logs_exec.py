@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import docker.errors
 
-from ..errors import CommandNotFound
+from ..errors import CommandNotFound, ContainerError
 from .failures import _command_missing, refused
 from .run import shell
 
@@ -30,15 +30,25 @@ def parse_log_line(raw: str) -> LogLine:
     return LogLine(stamp, text)
 
 
-def wait_for_output(container, text: str, timeout: float = 10.0, poll: float = 0.05) -> bool:
-    """Poll the container's output until ``text`` appears; False after ``timeout``."""
+def wait_for_output(container, text: str, timeout: float = 10.0, poll: float = 0.05,
+                    times: int = 1) -> bool:
+    """Poll the container's output until ``text`` appears (``times`` times: once per start
+    of a command that prints it, say); False after ``timeout``."""
     deadline = time.monotonic() + timeout
     while True:
-        if text in container.logs().decode(errors="replace"):
+        if container.logs().decode(errors="replace").count(text) >= times:
             return True
         if time.monotonic() > deadline:
             return False
         time.sleep(poll)
+
+
+def require_output(container, text: str, times: int = 1, timeout: float = 30.0) -> None:
+    """:func:`wait_for_output`, raising :class:`ContainerError` when ``text`` never comes."""
+    if not wait_for_output(container, text, timeout=timeout, times=times):
+        raise ContainerError(
+            f"The container '{container.name}' did not print '{text}' within {timeout:.0f} s.",
+            "The machine may be very busy: look at `container.logs()` and try again.")
 
 
 def timestamped_logs(container, tail: int | str = "all") -> list[LogLine]:

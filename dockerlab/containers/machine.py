@@ -99,7 +99,8 @@ class State:
 
 
 def state_of(container) -> State:
-    """The container's current state; ``removed`` once the engine no longer knows it."""
+    """Similar to ``docker inspect --format '{{.State}}' NAME``: the container's current
+    state; ``removed`` once the engine no longer knows it."""
     try:
         container.reload()
     except docker.errors.NotFound:

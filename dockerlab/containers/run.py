@@ -68,8 +68,8 @@ def launch(lab, command=None, image: str | None = None, *, before_start=None, ex
 
 
 def remove_quietly(container) -> None:
-    """Remove a container and its anonymous volumes, whatever state it is in (``rm -f -v``);
-    nothing is said when it is already gone."""
+    """Similar to ``docker rm -f -v NAME``: the container and its anonymous volumes go,
+    whatever state it is in; nothing is said when it is already gone."""
     try:
         container.remove(force=True, v=True)
     except docker.errors.APIError:
@@ -77,7 +77,8 @@ def remove_quietly(container) -> None:
 
 
 def run_to_end(lab, command, timeout: float = 60, **options) -> tuple[State, str]:
-    """Run a container until it exits; its final state and output, then remove it."""
+    """Similar to ``docker run`` then ``docker rm``: run until it exits, return its final
+    state and output, and remove it."""
     container = launch(lab, command, **options)
     try:
         container.wait(timeout=timeout)
