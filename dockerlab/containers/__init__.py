@@ -11,8 +11,9 @@ here drive real containers through the engine and return plain facts read back f
     changes(container)                    # docker diff: added / changed / deleted
     oom_kill(lab, "20m")                  # OOMKilled: true, exit code 137
 
-Every container is made through ``lab.client`` (so it carries the session's labels) and the
-functions that make throwaway containers remove them before returning.
+Every container is made by :func:`run.launch` through ``lab.client`` (so it carries the
+session's labels, and its limits are checked first), and the functions that make throwaway
+containers remove them before returning.
 
 This package's face re-exports the names notebooks use (``from dockerlab import containers
 as C``); each topic lives in its own module: ``machine`` (states, operations, reading a

@@ -90,10 +90,12 @@ class Lifecycle:
         if self.container is None:
             raise InvalidContainerState(f"There is no container to {operation} yet.",
                                         "Call .create() first.")
+        was_running = bool(self.steps) and self.steps[-1].status == "running"
         started = time.monotonic()
         state = self._record(operation, operate(self.container, operation, **options), started)
-        if operation in ("start", "restart") and self.ready:
-            self._starts += 1  # each start runs the command afresh and prints one more line
+        fresh = operation == "restart" or (operation == "start" and not was_running)
+        if self.ready and fresh and state.status == "running":
+            self._starts += 1  # each start runs the command afresh: one more line to wait for
             require_output(self.container, self.ready, self._starts)
         return state
 
