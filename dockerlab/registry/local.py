@@ -34,7 +34,7 @@ from pathlib import Path
 
 import docker.errors
 
-from ..containers.run import launch
+from ..containers.run import launch, remove_quietly
 from ..errors import DockerLabError, RegistryStartFailed
 from ..host import free_port
 from ..images.references import parse_reference
@@ -273,10 +273,7 @@ class LocalRegistry:
                 self.process.kill()
                 self.process.wait()
         if self.container is not None:
-            try:
-                self.container.remove(force=True, v=True)
-            except docker.errors.APIError:
-                pass
+            remove_quietly(self.container)
         if self._log is not None:
             self._log.close()
         self._untag_local_images()
