@@ -135,7 +135,12 @@ def test_a_memory_limit_gets_a_container_oom_killed(module_lab):
 
 def test_a_cpu_quota_throttles_a_busy_loop(module_lab):
     free, limited = C.throttle_comparison(module_lab, cpu_quota=20_000, samples=2)
-    assert limited.throttled_periods > 0 and free.throttled_periods == 0
+    assert free.throttled_periods == 0
+    # the quota holds the loop back only when the machine would give it more than its fifth
+    # of a CPU: when even the free loop got less than about that (a machine this busy),
+    # there was nothing to throttle
+    free_peak = max(s.cpu_percent for s in free.samples)
+    assert limited.throttled_periods > 0 or free_peak < 30, (free_peak, limited.samples)
     assert limited.loops > 0 and free.loops > 0  # both counted (their ratio depends on load)
     assert max(s.cpu_percent for s in limited.samples) < 40  # a fifth of a CPU, give or take
     assert all(s.memory_limit > 0 for s in limited.samples)
