@@ -40,6 +40,7 @@ from pathlib import Path
 from types import ModuleType
 
 from . import labels
+from .containers.run import create as create_container
 from .errors import DockerLabError, ExerciseError
 
 EXERCISES_ENV = "DOCKERLAB_EXERCISES"
@@ -111,14 +112,14 @@ def container_events(lab, container) -> list[str]:
 def output_of(lab, image: str, command: list | None = None) -> str:
     """What ``command`` (default: the image's own) prints, stdout and stderr, in a new
     container of ``image``, whatever its exit status; the container is removed."""
-    container = lab.client.containers.create(image, command)
+    container = create_container(lab, command, image)
     return _run_to_end(container)
 
 
 def default_output_with(lab, image: str, path: str, content: str) -> str:
     """What the image's default command prints when the file ``path`` holds ``content``
     (written into a new container before it starts, as ``docker cp`` would)."""
-    container = lab.client.containers.create(image)
+    container = create_container(lab, None, image)
     folder, name = os.path.split(path)
     data = content.encode()
     archive = io.BytesIO()
