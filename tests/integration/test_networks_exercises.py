@@ -27,8 +27,8 @@ def counter_in_the_container_layer(lab):
 
 
 @pytest.mark.parametrize("exercise_id, function, expected_hint", [
-    ("06_networks_and_volumes/reach_by_name", by_ip_on_the_default_bridge, "own network"),
-    ("06_networks_and_volumes/volume_counter", counter_in_the_container_layer, "remove=True"),
+    ("06_networks/reach_by_name", by_ip_on_the_default_bridge, "own network"),
+    ("06b_volumes/volume_counter", counter_in_the_container_layer, "remove=True"),
 ])
 def test_a_plausible_wrong_answer_is_refused_with_a_hint(module_lab, exercise_id, function,
                                                           expected_hint):
