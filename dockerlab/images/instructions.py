@@ -7,6 +7,7 @@ Each function answers one question a learner would otherwise ask the docker CLI:
     pid1(container)                     # docker exec C cat /proc/1/cmdline
     timed_stop(container, timeout=2)    # time docker stop -t 2 C ; docker inspect --format '{{.State.ExitCode}}' C
     process_uid(container)              # docker exec C grep Uid /proc/1/status
+    attempts(lab, "demo:1", {...})      # docker run --rm demo:1 sh -c 'touch /etc/x; ...'
     health_timeline(container, 10)      # docker inspect --format '{{.State.Health.Status}}' C, polled
     environment(client, "demo:1")       # docker inspect --format '{{json .Config.Env}}' demo:1
 
@@ -106,6 +107,17 @@ def process_uid(container) -> int:
         if line.startswith("Uid:"):
             return int(line.split()[1])
     raise ValueError("no Uid line in /proc/1/status")
+
+
+def attempts(lab, image: str, commands: dict[str, str], **options) -> dict[str, str]:
+    """Try each shell command in one container of ``image``: ``{name: "allowed"}`` or
+    ``{name: "refused: <the first line it printed>"}``; similar to ``docker run --rm IMAGE sh
+    -c '...'`` with one ``if`` per command."""
+    script = "".join(f'if out=$({command} 2>&1); then echo "allowed"; '
+                     f'else echo "refused: $(echo "$out" | head -1)"; fi\n'
+                     for command in commands.values())
+    lines = lab.run(script, image=image, **options).splitlines()
+    return dict(zip(commands, lines, strict=True))
 
 
 @dataclass

@@ -8,6 +8,7 @@ from dockerlab.images.instructions import (
     KILLED,
     HealthTimeline,
     StopTiming,
+    attempts,
     command_line,
     environment,
     health_timeline,
@@ -121,3 +122,18 @@ def test_environment_is_env_only_values_may_hold_equals_signs():
     image = client(Env=["PATH=/bin", "OPTS=a=b"])
     assert environment(image, "e") == {"PATH": "/bin", "OPTS": "a=b"}
     assert environment(client(Env=None), "e") == {}
+
+
+def test_attempts_runs_one_script_and_names_each_answer():
+    seen = {}
+
+    def run(script, image, **options):
+        seen.update(script=script, image=image, options=options)
+        return "refused: touch: /etc/x: Permission denied\nallowed\n"
+
+    lab = SimpleNamespace(run=run)
+    result = attempts(lab, "u:1", {"write /etc": "touch /etc/x", "write /tmp": "touch /tmp/x"},
+                      user="1000")
+    assert result == {"write /etc": "refused: touch: /etc/x: Permission denied",
+                      "write /tmp": "allowed"}
+    assert seen["script"].count("if out=$(") == 2 and seen["options"] == {"user": "1000"}
