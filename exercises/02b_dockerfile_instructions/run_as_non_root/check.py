@@ -16,8 +16,8 @@ HINTS = [
     "process; changing files or variables does not.",
     "Order matters: `RUN` steps after `USER` run as that user too, so create /data and give "
     "it to the user (`chown`) while still root, then switch.",
-    "After `RUN mkdir /data`, add `&& chown learner:learner /data`, then a line "
-    "`USER <the user>` before the CMD.",
+    "In the RUN that makes /data, also `chown` it to learner; then one `USER` line naming "
+    "that user, before the CMD.",
 ]
 
 
