@@ -2,6 +2,8 @@
 
 import time
 
+import docker.errors
+
 from dockerlab.checker import expect
 from dockerlab.errors import DockerLabError
 from dockerlab.images import build
@@ -25,7 +27,8 @@ def _build(lab, answer: str) -> None:
     try:
         build(lab, answer, tag=TAG)
     except DockerLabError as error:
-        if "Permission denied" in error.message:
+        said = f"{error.message} {getattr(error, 'output', '')}"
+        if "Permission denied" in said:
             expect(False, "A RUN after USER runs as that user, who may not create /data or "
                    "change its owner: do those steps before USER. The build said: "
                    f"{error.message}")
@@ -36,7 +39,7 @@ def _start(lab):
     try:
         return lab.start(None, image=TAG)
     except DockerLabError as error:
-        if "passwd" in error.message or "user" in error.message.lower():
+        if "passwd" in error.message or "unable to find user" in error.message:
             expect(False, "The container could not start: USER names a user that is not in "
                    "the image's /etc/passwd (the base image has learner and nobody). The "
                    f"engine said: {error.message}")
@@ -50,8 +53,11 @@ def _wait_started(container, seconds: float = 15.0) -> str:
         container.reload()
         if container.status == "exited":
             return "exited"
-        if container.exec_run(["test", "-s", "/data/started"]).exit_code == 0:
-            return "written"
+        try:
+            if container.exec_run(["test", "-s", "/data/started"]).exit_code == 0:
+                return "written"
+        except docker.errors.APIError:
+            pass  # it exited meanwhile: the next reload says so
         time.sleep(0.2)
     return "timeout"
 
