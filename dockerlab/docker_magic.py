@@ -14,8 +14,9 @@ Importing :mod:`dockerlab` in IPython registers both magics. They run the ``dock
 against the engine of the notebook's :class:`~dockerlab.lab.Lab` (the variable ``lab``, else
 the newest ``Lab`` of the notebook, or the one named after ``@``): its address and, for a TLS
 engine, its certificates, given to that one command only, so the kernel's environment is
-never changed. What the CLI prints is shown as it prints it; when the command fails, one
-kit message says so with its exit status (no traceback).
+never changed. The line is read as a terminal reads it: ``{{.State.Status}}`` templates
+pass as typed (no Python ``{}`` expansion). What the CLI prints is shown as it prints it;
+when the command fails, one kit message says so with its exit status (no traceback).
 
 What the kit adds, so the session still owns what the CLI makes (``lab.cleanup()`` removes
 it): ``run``/``create``/``build``/``network create``/``volume create`` get the session's
@@ -333,6 +334,9 @@ def install_docker_magic() -> bool:
     def magic(line, cell=None):
         docker(line, cell, shell)
 
+    from IPython.core.magic import no_var_expand
+
     magic.__doc__ = __doc__
-    shell.register_magic_function(magic, magic_kind="line_cell", magic_name="docker")
+    shell.register_magic_function(no_var_expand(magic), magic_kind="line_cell",
+                                  magic_name="docker")
     return True

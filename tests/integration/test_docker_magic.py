@@ -42,6 +42,12 @@ def test_docker_ps_prints_the_clis_table(shell, capsys):
     assert capsys.readouterr().out.splitlines()[0].split()[:2] == ["CONTAINER", "ID"]
 
 
+def test_go_templates_pass_as_typed_in_a_terminal(shell, capsys, lab):
+    result = shell.run_cell("%docker version --format '{{.Server.Version}}'")
+    assert result.success, result.error_in_exec
+    assert capsys.readouterr().out.strip() == lab.client.version()["Version"]
+
+
 def test_what_docker_run_made_carries_the_session_labels_and_cleanup_removes_it(lab):
     name = f"{lab.session}-magic"
     out, _ = run(lab, f"run -d --name {name} {lab.base_image} sleep 60")
