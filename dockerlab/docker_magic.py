@@ -259,6 +259,10 @@ def _failure(args: list[str], status: int, added: list[str]) -> CLICommandFailed
                                       "a LABEL change" if "--change" in added else "") + (
             " and --pull never" if "never" in added else "") + ")"
     advice = "Read what the docker CLI printed above."
+    start, _ = command_words(args)
+    if any(a in ("-t", "--tty", "-it", "-ti") for a in args[start:]):
+        advice += (" A notebook cell is no terminal: leave out -t/-it (a command that needs "
+                   "one belongs in a terminal, with the same DOCKER_HOST).")
     if "never" in added:
         advice += (" An image that is not on the engine is not downloaded (--pull never: the "
                    "lab is offline); build or load it first.")

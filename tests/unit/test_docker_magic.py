@@ -119,6 +119,11 @@ def test_a_failure_names_the_status_and_what_the_kit_added():
     assert "--pull never" in error.message and "offline" in error.advice
 
 
+def test_a_failure_asking_for_a_terminal_says_a_cell_is_none():
+    error = magic._failure(["run", "-it", "busybox", "sh"], 1, added("run -it busybox sh"))
+    assert "no terminal" in error.advice
+
+
 def test_cell_commands_one_a_line_with_continuations_and_comments():
     cell = "ps\n# a comment\nrun -d \\\n   busybox sleep 5\n\nimages"
     assert magic.cell_commands(cell) == ["ps", "run -d busybox sleep 5", "images"]
