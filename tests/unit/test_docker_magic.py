@@ -180,3 +180,33 @@ def test_the_lab_is_the_one_named_else_lab_else_the_newest():
         magic.find_lab({"lab": first}, "nope")
     with pytest.raises(magic.CLICommandFailed, match="needs a Lab"):
         magic.find_lab({"x": 1})
+
+
+def _fake_cli(folder, answer: str, status: int):
+    folder.mkdir()
+    script = folder / "docker"
+    stream = ">&2" if status else ""
+    script.write_text(f"#!/bin/sh\necho '{answer}' {stream}\nexit {status}\n")
+    script.chmod(0o755)
+    return str(script)
+
+
+def test_the_cli_chosen_is_the_first_the_engine_answers(tmp_path, monkeypatch):
+    old = _fake_cli(tmp_path / "old", "Error response from daemon: client version 1.41 is too "
+                    "old. Minimum supported API version is 1.44", 1)
+    new = _fake_cli(tmp_path / "new", "1.45", 0)
+    monkeypatch.setenv("PATH", f"{tmp_path / 'old'}:{tmp_path / 'new'}")
+    monkeypatch.setattr(magic, "DEBIAN_CLI", str(tmp_path / "none" / "docker"))
+    monkeypatch.setattr(magic, "_chosen", {})
+    assert magic.cli_candidates() == [old, new]
+    assert magic.choose_cli(["--host", "unix:///x.sock"]) == new
+
+
+def test_when_no_cli_speaks_the_engines_api_each_refusal_is_quoted(tmp_path, monkeypatch):
+    _fake_cli(tmp_path / "old", "client version 1.41 is too old", 1)
+    monkeypatch.setenv("PATH", str(tmp_path / "old"))
+    monkeypatch.setattr(magic, "DEBIAN_CLI", str(tmp_path / "none" / "docker"))
+    monkeypatch.setattr(magic, "_chosen", {})
+    with pytest.raises(magic.CLICommandFailed, match="1.41 is too old") as caught:
+        magic.choose_cli(["--host", "unix:///y.sock"])
+    assert "API version" in caught.value.advice
