@@ -210,3 +210,20 @@ def test_when_no_cli_speaks_the_engines_api_each_refusal_is_quoted(tmp_path, mon
     with pytest.raises(magic.CLICommandFailed, match="1.41 is too old") as caught:
         magic.choose_cli(["--host", "unix:///y.sock"])
     assert "API version" in caught.value.advice
+
+
+def test_at_name_picks_the_lab_and_a_cell_runs_each_command(monkeypatch):
+    from dockerlab.lab import Lab
+
+    first, second = Lab.__new__(Lab), Lab.__new__(Lab)
+    first.started, second.started = 1.0, 2.0
+    ran = []
+    monkeypatch.setattr(magic, "run_docker", lambda lab, line: ran.append((lab, line)))
+
+    class Shell:
+        user_ns = {"lab": first, "other": second}
+
+    magic.docker("@other images -q", shell=Shell())
+    magic.docker("ps", shell=Shell())
+    magic.docker("@other", "ps\n\nvolume ls", shell=Shell())
+    assert ran == [(second, "images -q"), (first, "ps"), (second, "ps"), (second, "volume ls")]

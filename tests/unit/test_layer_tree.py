@@ -107,3 +107,13 @@ def test_the_html_escapes_names():
 def test_the_waste_paragraph_names_both_figures_and_the_difference():
     text = waste_html(image())
     assert "Kit efficiency" in text and "dive would say" in text and DIVE_DIFFERENCE in text
+
+
+def test_a_layer_of_twenty_thousand_files_draws_at_most_the_budget():
+    rows = [(f"usr/share/d{i % 300}/s{i % 7}/f{i}", "file", 100, "added", 2, "")
+            for i in range(20000)]
+    shown = prune(build_tree(rows))
+    html = tree_html(shown)
+    assert html.count("data-path=") <= 2000 + 1  # the budget, and usr (the top) itself
+    assert shown.find("usr/share").size == 20000 * 100
+    assert "… and 250 more" in html  # usr/share: 300 folders, the first 50 shown
