@@ -150,7 +150,7 @@ class FakeClient:
 def test_build_reports_every_step_live_and_returns_a_result():
     seen = []
     api = FakeAPI(FIRST_BUILD)
-    result = build(FakeClient(api), "FROM x\n", tag="demo:1",
+    result = build(FakeClient(api), "FROM x\n", tag="demo:1", builder="classic",
                    on_step=lambda step: seen.append((step.number, step.status)))
     assert (1, "base") in seen and (3, "running") in seen and (3, "ran") in seen
     assert result.steps[1].size == 100 and result.steps[0].size is None
@@ -168,7 +168,7 @@ def test_failed_step_raises_build_failed_and_removes_new_intermediate_images():
     ] + CACHED_THEN_FAIL[6:]
     api = FakeAPI(items)
     with pytest.raises(BuildFailed) as caught:
-        build(FakeClient(api), "FROM x\n")
+        build(FakeClient(api), "FROM x\n", builder="classic")
     error = caught.value
     assert "Step 3/4 `RUN echo out; echo err >&2; exit 3` failed" in error.message
     assert "out\nerr" in error.message and "non-zero code: 3" in error.message
@@ -182,7 +182,7 @@ def test_syntax_error_is_a_build_failed_paragraph():
                                    explanation="dockerfile parse error line 2: unknown "
                                                "instruction: FORM")
     with pytest.raises(BuildFailed, match="syntax error.*line 2: unknown instruction: FORM"):
-        build(FakeClient(FakeAPI(error=error)), "FROM x\nFORM y\n")
+        build(FakeClient(FakeAPI(error=error)), "FROM x\nFORM y\n", builder="classic")
 
 
 def test_totals_leave_out_the_kits_label_steps_and_only_the_kits_labels_are_its_own():
