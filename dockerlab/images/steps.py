@@ -20,7 +20,7 @@ from .text import human_size
 KIT_LABEL = re.compile(r"^LABEL io\.dockerlab\.(kit|session|notebook|base|base-version)=", re.I)
 
 
-@dataclass
+@dataclass(eq=False)  # a step is itself: hashable, compared by identity
 class BuildStep:
     """One Dockerfile step as the build ran it."""
 

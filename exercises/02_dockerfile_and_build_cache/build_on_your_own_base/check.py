@@ -9,6 +9,8 @@ FUNCTION = "build_base_and_app"
 HINTS = [
     "Two builds: the first Dockerfile starts FROM dockerlab/busybox, the second one "
     "FROM my/base:1 (the tag of the first).",
+    "Tag the first build (`tag=\"my/base:1\"`) and use that tag, not dockerlab/busybox, in "
+    "the second Dockerfile's FROM line.",
     "Base: `RUN echo platform > /etc/team`. App: `COPY hello.sh /app/hello.sh` with the "
     "file `{'hello.sh': 'echo hello\\n'}` and `CMD [\"sh\", \"/app/hello.sh\"]`.",
 ]

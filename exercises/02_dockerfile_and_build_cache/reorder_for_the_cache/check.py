@@ -12,6 +12,8 @@ HINTS = [
     "A step comes from the cache only if the step before it did and its own inputs did not "
     "change. `COPY . .` copies app.sh too, so editing app.sh changes that COPY and every "
     "step after it runs again.",
+    "Look at the COPY before `RUN sh install.sh`: it should copy only what the install "
+    "reads, deps.txt and install.sh.",
     "Copy only deps.txt and install.sh before `RUN sh install.sh`, then copy app.sh after it.",
 ]
 INSTALL = "echo installing $(cat deps.txt) && sleep 1 && cat deps.txt > installed.txt\n"
