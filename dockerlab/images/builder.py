@@ -135,12 +135,34 @@ def _buildkit_build(docker_client, cli: buildkit.BuildKitClient, dockerfile: str
     build_cache.remember(docker_client, before, after)
     if status != 0:
         raise failures.build_failed(parser.failed_step, parser.other + parser.log, status)
+    image_id = _resolve(docker_client, tag or image_id, image_id)
     steps = in_dockerfile_order(parser.steps, stages)
     _measure(steps, after)
     return BuildResult(image_id, tag, steps, parser.log, builder="BuildKit",
                        vertices=list(parser.vertices.values()),
                        context_bytes=parser.context_bytes, stages=stages,
                        duration=time.monotonic() - began, client=cli.describe())
+
+
+def _resolve(docker_client, name: str, written: str) -> str:
+    """The image's ID as the engine names it. With the containerd image store the ID is the
+    manifest's digest, while ``--iidfile`` may hold the config's: an untagged build is then
+    found as the session's newest image."""
+    import docker.errors
+
+    api = docker_client.api
+    try:
+        return api.inspect_image(name)["Id"]
+    except docker.errors.ImageNotFound:
+        pass
+    session = build_cache.session_of(docker_client)
+    if session:
+        from .. import labels as kit_labels
+
+        listed = api.images(all=True, filters=kit_labels.session_filter(session))
+        if listed:
+            return max(listed, key=lambda image: image.get("Created", 0))["Id"]
+    return written
 
 
 def in_dockerfile_order(steps: list[BuildStep], stages: list[str]) -> list[BuildStep]:
