@@ -152,3 +152,37 @@ def test_cli_args():
     assert args == ["--progress", "plain", "--iidfile", "/i", "--tag", "t:1", "--label",
                     "io.dockerlab.kit=dockerlab", "--build-arg", "V=1", "--no-cache",
                     "--target", "builder", "--network", "none", "/c"]
+
+
+class _PruneAPI:
+    """Prunes one id per call, as the engine does; a parent only once its child is gone."""
+
+    def __init__(self, parents: dict[str, str]):
+        self.parents = dict(parents)  # record -> its parent
+        self.calls = []
+
+    def prune_builds(self, filters):
+        (record,) = filters["id"]
+        self.calls.append(record)
+        if record in self.parents.values() and any(
+                parent == record for child, parent in self.parents.items() if child != record):
+            return {"CachesDeleted": []}
+        self.parents.pop(record, None)
+        return {"CachesDeleted": [record]}
+
+
+def test_the_session_prunes_its_own_records_children_first():
+    from types import SimpleNamespace
+
+    from dockerlab import labels
+    from dockerlab.images import build_cache
+
+    policy = SimpleNamespace(labels={labels.SESSION: "s-1"})
+    client = SimpleNamespace(policy=policy, api=_PruneAPI({"child": "parent", "parent": ""}))
+    after = [CacheRecord(i, "", 0, "regular", False, False, 1, "") for i in
+             ("child", "parent", "learners")]
+    assert build_cache.remember(client, {"learners"}, after) == {"child", "parent"}
+    pruned, failed = build_cache.prune_session(client, "s-1")
+    assert sorted(pruned) == ["child", "parent"] and not failed
+    assert "learners" not in client.api.calls  # never another session's, nor the learner's
+    assert build_cache.made_by("s-1") == set()
