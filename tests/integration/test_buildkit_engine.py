@@ -138,3 +138,23 @@ def test_cleanup_prunes_only_the_sessions_cache_records(lab, engine_location):
         assert theirs <= left
     finally:
         other.cleanup()
+
+
+def test_the_cli_builds_on_the_sessions_engine_over_tls(monkeypatch):
+    """The CLI is pointed at the lab's engine and its TLS files, whatever the shell says."""
+    from dockerlab import Lab
+    from dockerlab.engine.private import PrivateEngine, availability
+
+    if availability() is not None:
+        pytest.fail(f"every lane can start a private engine: {availability()}")
+    monkeypatch.setenv("DOCKER_HOST", "unix:///nonexistent.sock")  # not the lab's engine
+    engine = PrivateEngine().start()
+    try:
+        with Lab("test-bk-tls", engine=engine.location(tls=True)) as lab:
+            assert lab.location.url.startswith("tcp://")
+            result = build(lab, "FROM dockerlab/busybox\nRUN echo over tls > /tls\n",
+                           tag="dockerlab-test/tls:1", network_mode="none")
+            assert result.builder == "BuildKit"
+            assert lab.run("cat /tls", image="dockerlab-test/tls:1") == "over tls\n"
+    finally:
+        engine.remove()
