@@ -137,6 +137,7 @@ def _buildkit_build(docker_client, cli: buildkit.BuildKitClient, dockerfile: str
         raise failures.build_failed(parser.failed_step, parser.other + parser.log, status)
     image_id = _resolve(docker_client, tag or image_id, image_id)
     steps = in_dockerfile_order(parser.steps, stages)
+    _from_as_written(steps, dockerfile, stages)
     _measure(steps, after)
     return BuildResult(image_id, tag, steps, parser.log, builder="BuildKit",
                        vertices=list(parser.vertices.values()),
@@ -163,6 +164,18 @@ def _resolve(docker_client, name: str, written: str) -> str:
         if listed:
             return max(listed, key=lambda image: image.get("Created", 0))["Id"]
     return written
+
+
+def _from_as_written(steps: list[BuildStep], dockerfile: str, stages: list[str]) -> None:
+    """``FROM`` as the Dockerfile says it: BuildKit names the image its own way
+    (``docker.io/dockerlab/busybox:latest``, or without ``:latest`` on Engine 20.10)."""
+    lines = [line.strip() for line in dockerfile.splitlines()
+             if re.match(r"^\s*FROM\s", line, re.I)]
+    order = {stage: index for index, stage in enumerate(stages)}
+    for step in steps:
+        index = order.get(step.stage.lower(), 0)
+        if step.is_from and index < len(lines):
+            step.instruction = lines[index]
 
 
 def in_dockerfile_order(steps: list[BuildStep], stages: list[str]) -> list[BuildStep]:
