@@ -85,12 +85,14 @@ def _files(lab, image: str) -> tuple[str, str]:
     return lines[0].strip(), lines[1].strip()
 
 
-def _process(lab, image: str) -> str:
+def _process(lab, image: str, config: dict) -> str:
     """What starting ``image`` as it is (its own CMD) does on the other engine."""
     try:
         container = launch(lab, None, image=image)
     except DockerLabError:
-        return "cannot start: no CMD"
+        if config.get("Cmd") or config.get("Entrypoint"):
+            raise
+        return "cannot start: no CMD"  # the engine refuses: "No command specified"
     try:
         return f"started, count {wait_for_count(container, 1)}"
     finally:
@@ -103,7 +105,7 @@ def arrived(lab, image: str) -> dict[str, str]:
     config = lab.client.images.get(image).attrs.get("Config") or {}
     return {TRACES[0]: note, **_configured(config),
             TRACES[4]: memory if memory == NOTHING else f"count {memory}",
-            TRACES[5]: _process(lab, image)}
+            TRACES[5]: _process(lab, image, config)}
 
 
 def _count(text: str) -> int | None:
