@@ -9,6 +9,7 @@
 ``stacking``      layers stacked: changes, merged view, waste, efficiency
 ``reading``       from the engine, a file or a stream
 ``builder``       ``docker build`` driven from the kit, step by step
+``instructions``  ENTRYPOINT/CMD, USER, HEALTHCHECK, ENV read back from images and containers
 ``base``          the kit's ``FROM scratch`` busybox image, built from Debian's busybox-static
 ``references``    image names: registry, repository, tag, digest
 ``manifest``      what an image ID is the digest of, per image store
