@@ -10,6 +10,8 @@ import docker.errors
 import pytest
 
 from dockerlab import Lab, labels
+from dockerlab.engine.facts import image_store_of
+from dockerlab.engine.locate import connect
 from dockerlab.engine.move import commit_save_load, export_import
 from dockerlab.engine.private import PrivateEngine, availability
 from dockerlab.engine.survival import GREETING, LABEL, TRACES, compare, traveller
@@ -19,9 +21,17 @@ pytestmark = [pytest.mark.root,
               pytest.mark.skipif(REASON is not None, reason=f"no private engine: {REASON}")]
 
 
+CONTAINERD_STORE = {"features": {"containerd-snapshotter": True}}
+
+
 @pytest.fixture(scope="module")
-def private():
-    engine = PrivateEngine().start()
+def private(module_lab):
+    """The second engine, with the lab's engine's image store: the classic one, or containerd
+    (the containerd-store lane), where import and load write images differently."""
+    store = image_store_of(module_lab.client.info())
+    engine = PrivateEngine(daemon_config=CONTAINERD_STORE if store == "containerd" else {})
+    engine.start()
+    assert image_store_of(connect(engine.url).info()) == store
     yield engine
     engine.remove()
 
