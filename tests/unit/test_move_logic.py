@@ -173,3 +173,24 @@ def test_counts_and_short_cells():
     assert _short("x" * 40) == "x" * 25 + "..."
     assert str(Move("export/import", "a/b:c", 2_500_000, ["docker x"])).startswith(
         "export/import: 2.5 MB streamed, arrived as a/b:c\nsame as:\n  $ docker x")
+
+
+def test_removing_a_moved_copy_is_quiet_when_it_is_gone_and_explained_when_the_engine_is():
+    from dockerlab.engine.move import remove_image_quietly
+    from dockerlab.errors import EngineUnreachable
+
+    class Images:
+        def __init__(self, error):
+            self.error = error
+
+        def remove(self, reference, force):
+            raise self.error
+
+    gone = FakeLab(FakeAPI())
+    gone.client.images = Images(docker.errors.ImageNotFound("No such image: a/b:c"))
+    remove_image_quietly(gone, "a/b:c")
+    stopped = FakeLab(FakeAPI())
+    stopped.client.images = Images(ConnectionError("No such file or directory"))
+    stopped.explain = lambda error: EngineUnreachable(f"did not answer ({error})", "start it")
+    with pytest.raises(EngineUnreachable, match="did not answer"):
+        remove_image_quietly(stopped, "a/b:c")
