@@ -11,10 +11,10 @@ from __future__ import annotations
 import tarfile
 from collections.abc import Iterator
 
-from ..errors import DockerLabError, translate
+from ..errors import DockerLabError, archive_errors, translate
 from .layer_tar import IndexedLayer, LayerBytes
 from .model import FileEntry, ImageLayers
-from .save_archive import BUFSIZE, LayerTar, SaveArchive, _archive_errors
+from .save_archive import BUFSIZE, LayerTar, SaveArchive
 from .stacking import analyze
 from .text import human_size
 
@@ -126,15 +126,15 @@ class LayerStream:
 
     def __iter__(self) -> Iterator[LayerTar]:
         chunks = _save_stream(self.client, self.name)
-        with _archive_errors():
+        with archive_errors():
             for key, member in self.archive.members(chunks):
-                with _archive_errors(key):
+                with archive_errors(key):
                     head = self.archive.take(key, member)
                 if head is None:
                     continue
                 layer = LayerBytes(head, member)
                 try:
-                    with _archive_errors(key):
+                    with archive_errors(key):
                         inner = tarfile.open(fileobj=layer.stream, mode="r|")
                         yield LayerTar(key, inner, layer)
                         self.archive.layers[key] = IndexedLayer([], [], [], layer.finish(),
