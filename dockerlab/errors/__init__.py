@@ -126,3 +126,9 @@ __all__ = [
     "api_refusal", "archive_errors", "connection_error", "corrupt_archive", "mapped",
     "refusal", "registry_error", "translate",
 ]
+
+for _name in __all__:  # a traceback names `dockerlab.errors.ContainerNotFound`, as imported
+    _value = globals()[_name]
+    if isinstance(_value, type) and issubclass(_value, DockerLabError):
+        _value.__module__ = __name__
+del _name, _value
