@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 import docker.errors
 
-from ..errors import ContainerError, DockerLabError, NetworkNotFound, PortTaken
+from ..errors import ContainerError, DockerLabError, NetworkNotFound, PortTaken, mapped
 
 #: the engine's own networks, present on every engine
 BUILTIN_NETWORKS = ("bridge", "host", "none")
@@ -52,11 +52,9 @@ def create_network(lab, name: str, *, internal: bool = False, **kwargs):
     ``internal=True`` makes a network with no route out (``--internal``). The network
     carries the session's labels, so ``lab.cleanup()`` removes it.
     """
-    try:
+    with mapped(about="network"):
         return lab.client.networks.create(name, driver="bridge", internal=internal,
                                           check_duplicate=True, **kwargs)
-    except Exception as error:
-        raise lab.explain(error) from None
 
 
 def require_network(lab, name: str):
@@ -64,12 +62,11 @@ def require_network(lab, name: str):
 
     Similar to ``docker network inspect NAME``.
     """
-    try:
-        network = lab.client.networks.get(name)
-    except docker.errors.NotFound:
-        network = None
-    except Exception as error:
-        raise lab.explain(error) from None
+    with mapped(about="network"):
+        try:
+            network = lab.client.networks.get(name)
+        except docker.errors.NotFound:
+            network = None
     if network is None:
         known = list(BUILTIN_NETWORKS) + sorted(n.name for n in lab.networks())
         raise NetworkNotFound(
@@ -82,20 +79,16 @@ def require_network(lab, name: str):
 def attach(lab, container, network: str, aliases: list[str] | None = None) -> None:
     """Connect a container to one more network; similar to ``docker network connect``."""
     net = require_network(lab, network)
-    try:
+    with mapped(about="network"):
         net.connect(container, aliases=aliases)
-    except Exception as error:
-        raise lab.explain(error) from None
     container.reload()
 
 
 def detach(lab, container, network: str) -> None:
     """Disconnect a container from a network; similar to ``docker network disconnect``."""
     net = require_network(lab, network)
-    try:
+    with mapped(about="network"):
         net.disconnect(container)
-    except Exception as error:
-        raise lab.explain(error) from None
     container.reload()
 
 
@@ -161,10 +154,8 @@ def start(lab, command=None, *, networks=(), aliases: list[str] | None = None,
     if offline_dns and not set(names[:1]) & {"none", "host"} and "network_mode" not in kwargs:
         kwargs.setdefault("dns", OFFLINE_DNS)
         kwargs.setdefault("dns_opt", OFFLINE_DNS_OPTIONS)
-    try:
+    with mapped(about="container"):
         container = lab.client.containers.create(image or lab.base_image, command, **kwargs)
-    except Exception as error:
-        raise lab.explain(error) from None
     try:
         for name in names[1:]:
             lab.client.networks.get(name).connect(container, aliases=aliases)
@@ -245,10 +236,8 @@ def parse_ip_route(text: str) -> list[Route]:
 
 def inside(lab, container, command: str) -> str:
     """Run ``command`` in a running container; similar to ``docker exec NAME sh -c CMD``."""
-    try:
+    with mapped(about="container"):
         result = container.exec_run(["sh", "-c", command])
-    except Exception as error:
-        raise lab.explain(error) from None
     return result.output.decode(errors="replace")
 
 

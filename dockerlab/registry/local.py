@@ -34,7 +34,7 @@ from pathlib import Path
 
 import docker.errors
 
-from ..errors import RegistryStartFailed
+from ..errors import RegistryStartFailed, mapped
 from ..host import free_port
 from ..images.references import parse_reference
 from .api import RegistryAPI
@@ -358,10 +358,8 @@ def exercise_image(lab, tag: str = "v1") -> tuple[str, str, str]:
     except RegistryNotFound:
         dockerfile = (f"FROM {lab.base_image}\n"
                       "RUN echo 'a second layer' > /second-layer.txt\n")
-        try:
+        with mapped(about="image"):
             image, _ = lab.client.images.build(fileobj=io.BytesIO(dockerfile.encode()))
-        except Exception as error:
-            raise lab.explain(error) from None
         push(lab, image.id, registry.reference(EXERCISE_REPOSITORY, tag), progress=False)
     return registry.host, EXERCISE_REPOSITORY, tag
 
