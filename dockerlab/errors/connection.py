@@ -60,7 +60,7 @@ def connection_error(error: BaseException, url: str | None = None,
             f"No engine listens at {where}: that socket file does not exist.",
             "Check the path for a typo (the usual one is unix:///var/run/docker.sock), or "
             "start the engine that should create it.")
-    if isinstance(error, PermissionError):
+    if isinstance(error, PermissionError) or "Permission denied" in text:
         return EnginePermissionDenied(
             f"The socket {where} exists but this user may not open it (permission denied).",
             "Use an account in the `docker` group (`sudo usermod -aG docker $USER`, then log "

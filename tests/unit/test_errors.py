@@ -170,6 +170,9 @@ def test_a_client_that_negotiates_with_no_engine_gets_the_kits_error():
 @pytest.mark.parametrize("error, expected, words", [
     (FileNotFoundError(2, "No such file"), errors.EngineNotFound, "does not exist"),
     (PermissionError(13, "Permission denied"), errors.EnginePermissionDenied, "may not open"),
+    (requests.exceptions.ConnectionError("('Connection aborted.', PermissionError(13, "
+                                         "'Permission denied'))"),
+     errors.EnginePermissionDenied, "may not open"),
     (ConnectionRefusedError(111, "Connection refused"), errors.EngineUnreachable,
      "connection refused"),
     (ssl.SSLError(1, "[SSL: TLSV13_ALERT_CERTIFICATE_REQUIRED] tlsv13 alert"),
