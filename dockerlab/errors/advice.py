@@ -57,6 +57,9 @@ _STATE_ADVICE = [
     ("cannot remove a running container",
      "Stop it first (`container.stop()`), or remove it with `container.remove(force=True)` "
      "(like `docker rm -f`)."),
+    ("container is running",  # Docker 25+: "cannot remove container ...: container is running"
+     "Stop it first (`container.stop()`), or remove it with `container.remove(force=True)` "
+     "(like `docker rm -f`)."),
     ("is not running",
      "Start it first (`container.start()`): exec, pause and stop need a running container; "
      "`container.reload()` then `container.status` shows its state."),

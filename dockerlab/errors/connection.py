@@ -20,6 +20,9 @@ from .classes import (
     EngineUnreachable,
 )
 
+#: what an engine listening with TLS answers a plain HTTP request
+PLAIN_HTTP = "HTTP request to an HTTPS server"
+
 UNREACHABLE_ADVICE = (
     "Is the engine still running? Check with `dockerlab doctor` in a terminal (a private "
     "engine: `engine.start()`); once it is back, run the cell again: the same client "
@@ -50,11 +53,8 @@ def connection_error(error: BaseException, url: str | None = None,
     where = url or engine
     if isinstance(error, (ssl.SSLError, requests.exceptions.SSLError)) or "SSL" in text:
         return _tls_error(error, text, where)
-    if "HTTP request to an HTTPS server" in text:
-        return EngineTLSError(
-            f"The engine at {where} speaks only TLS, and this client spoke plain HTTP.",
-            "Connect with the engine's certificates (`tls=bundle.tls_config()`); the kit "
-            "never opens a plain TCP socket to an engine.")
+    if PLAIN_HTTP in text:
+        return plain_http(f"The engine at {where}" if url else _capital(engine))
     if isinstance(error, FileNotFoundError):
         return EngineNotFound(
             f"No engine listens at {where}: that socket file does not exist.",
@@ -70,6 +70,14 @@ def connection_error(error: BaseException, url: str | None = None,
         return EngineNotFound(f"{where} is not an address a Docker client understands: {text}",
                               "Use unix:///path/to/docker.sock or tcp://127.0.0.1:PORT.")
     return _unreachable(error, text, url, engine)
+
+
+def plain_http(engine: str) -> EngineTLSError:
+    """A client spoke plain HTTP to ``engine`` (a phrase: "The engine at tcp://...")."""
+    return EngineTLSError(
+        f"{engine} speaks only TLS, and this client spoke plain HTTP.",
+        "Connect with the engine's certificates (`tls=bundle.tls_config()`); the kit "
+        "never opens a plain TCP socket to an engine.")
 
 
 def _tls_error(error, text: str, where: str) -> EngineTLSError:

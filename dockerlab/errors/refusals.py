@@ -38,6 +38,7 @@ from .classes import (
     VolumeNotFound,
     VolumeRefused,
 )
+from .connection import PLAIN_HTTP, plain_http
 
 _API_VERSION = re.compile(r"(client version \S+ is too (old|new)|(minimum|maximum) supported "
                           r"API version)", re.I)
@@ -110,6 +111,8 @@ def refusal(status: int | None, text: str, request: Request, *, engine: str,
     details = {"response": response, "explanation": text}
     if not request.kind:
         request.kind = _kind_in(text)
+    if PLAIN_HTTP in text:
+        return plain_http(engine)
     version = _API_VERSION.search(text)
     if version:
         return _version_refused(text, engine, details)

@@ -84,6 +84,9 @@ SDK_CASES = [
     (409, "You cannot remove a running container 0123. Stop the container before attempting "
           "removal or force remove", "DELETE", "/v1.41/containers/0123",
      errors.InvalidContainerState, docker.errors.APIError),
+    (409, 'cannot remove container "/web": container is running: stop the container before '
+          'removing or force remove', "DELETE", "/v1.45/containers/web",
+     errors.InvalidContainerState, docker.errors.APIError),
     (409, "Container 0123 is not paused", "POST", "/v1.41/containers/0123/unpause",
      errors.InvalidContainerState, docker.errors.APIError),
     (409, "Container 0123 is not running", "POST", "/v1.41/containers/0123/exec",
@@ -144,6 +147,22 @@ def test_a_refusal_names_its_object_and_operation(api):
     assert "refused to unpause the container 'web'" in raised.value.message
     assert "unix:///nonexistent/docker.sock" in raised.value.message
     assert not isinstance(raised.value, errors.NetworkRefused)
+
+
+def test_removing_a_running_container_advises_force_in_both_wordings(api):
+    for words in ("You cannot remove a running container 0123. Stop the container before "
+                  "attempting removal or force remove",
+                  'cannot remove container "/web": container is running: stop the container '
+                  "before removing or force remove"):
+        with pytest.raises(errors.InvalidContainerState) as raised:
+            api._raise_for_status(_response(409, words, "DELETE", "/v1.41/containers/web"))
+        assert "container.remove(force=True)" in raised.value.advice
+
+
+def test_plain_http_to_a_tls_port_is_a_tls_error(api):
+    with pytest.raises(errors.EngineTLSError, match="speaks only TLS"):
+        api._raise_for_status(_response(400, "Client sent an HTTP request to an HTTPS server.",
+                                        "GET", "/version"))
 
 
 def test_a_refused_network_call_is_not_called_a_container_error(api):
