@@ -98,6 +98,8 @@ def _name_and_verb(method: str, collection: str, rest: list[str]) -> tuple[str, 
         return "", "list" if method == "GET" else "create"
     if rest[0] in ("create", "prune", "load", "search", "get"):
         return "", rest[0]
+    if method == "DELETE":  # DELETE /images/dockerlab/busybox:latest
+        return "/".join(rest), "remove"
     name = "/".join(rest[:-1]) if len(rest) > 1 else rest[0]
     if len(rest) == 1:
         return name, {"DELETE": "remove", "GET": "inspect"}.get(method, "update")

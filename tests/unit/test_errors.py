@@ -266,3 +266,19 @@ def test_a_command_that_failed_is_the_sdks_container_error_too():
     assert isinstance(translated, errors.ContainerError)
     assert isinstance(translated, docker.errors.ContainerError)
     assert translated.exit_status == 3 and "oops" in translated.message
+
+
+@pytest.mark.parametrize("method, url, kind, name, verb", [
+    ("POST", "http+docker://localhost/v1.41/containers/web/unpause", "container", "web",
+     "unpause"),
+    ("DELETE", "http+docker://localhost/v1.41/images/dockerlab/busybox:latest", "image",
+     "dockerlab/busybox:latest", "remove"),
+    ("GET", "http+docker://localhost/v1.41/images/dockerlab/busybox:latest/json", "image",
+     "dockerlab/busybox:latest", "inspect"),
+    ("POST", "https://127.0.0.1:2376/v1.45/volumes/create", "volume", "", "create"),
+    ("GET", "/containers/json", "container", "", "list"),
+    ("POST", "/v1.41/exec/0123/start", "container", "0123", "start"),
+])
+def test_a_request_says_its_object_and_verb(method, url, kind, name, verb):
+    request = errors.Request.parse(method, url)
+    assert (request.kind, request.name, request.verb) == (kind, name, verb)
