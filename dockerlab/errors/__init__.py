@@ -16,11 +16,13 @@
     │       ├── ImageRefused            (also an ImageError, below)
     │       └── VolumeRefused           (also a StorageError, below)
     ├── ImageError                      an image is missing or its name is wrong
-    │   ├── ImageMissing                not in the local image store            [ImageNotFound]
+    │   ├── ImageMissing                not in the local image store (the guard says so)
+    │   │   └── NoSuchImage             the engine says so (404)                [ImageNotFound]
     │   ├── ImageRefused                the engine refused an image operation   [APIError]
     │   │   └── ImageNameInvalid        the reference or tag cannot be parsed
     │   └── PullNotAllowed              the kit refused to pull from a public registry
     ├── BuildFailed                     a Dockerfile step failed or it is wrong [BuildError]
+    │   └── DockerfileInvalid           refused before any step ran (syntax)    [APIError]
     ├── ContainerError                  a container operation failed
     │   ├── CommandFailed               a command exited non-zero          [ContainerError]
     │   └── ContainerRefused            the engine refused a container operation [APIError]
@@ -73,6 +75,7 @@ from .classes import (
     ContainerRefused,
     DemoFailed,
     DigestMismatch,
+    DockerfileInvalid,
     DockerLabError,
     EngineError,
     EngineNotFound,
@@ -91,6 +94,7 @@ from .classes import (
     NeedsRoot,
     NetworkNotFound,
     NetworkRefused,
+    NoSuchImage,
     ObjectNotFound,
     PortTaken,
     PullNotAllowed,
@@ -115,11 +119,11 @@ from .registry import registry_error
 __all__ = [
     "ApiVersionRefused", "BindSourceMissing", "BuildFailed", "CommandFailed",
     "CommandNotFound", "ContainerError", "ContainerNotFound", "ContainerRefused", "DemoFailed",
-    "DigestMismatch", "DockerLabError", "EngineError", "EngineNotFound",
+    "DigestMismatch", "DockerfileInvalid", "DockerLabError", "EngineError", "EngineNotFound",
     "EnginePermissionDenied", "EngineRefused", "EngineSetupFailed", "EngineTLSError",
     "EngineUnreachable", "ExerciseError", "ImageError", "ImageMissing", "ImageNameInvalid",
     "ImageRefused", "InvalidContainerState", "LabStartFailed", "NeedsRoot", "NetworkNotFound",
-    "NetworkRefused", "ObjectNotFound", "PortTaken", "PullNotAllowed", "RegistryAuthFailed",
+    "NetworkRefused", "NoSuchImage", "ObjectNotFound", "PortTaken", "PullNotAllowed", "RegistryAuthFailed",
     "RegistryError", "RegistryNotFound", "RegistryStartFailed", "RegistryUnreachable",
     "Request", "ResourceLimitInvalid", "StorageError", "TransferFailed", "VolumeInUse",
     "VolumeNameInvalid", "VolumeNotFound", "VolumeRefused",

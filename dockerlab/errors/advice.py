@@ -11,6 +11,10 @@ IMAGE_MISSING = (
     "Build it first (the kit's base images: `dockerlab base-images`), or check the name for "
     "a typo with `lab.client.images.list()`; the kit never pulls behind your back.")
 
+DOCKERFILE = (
+    "Fix the line it names (instructions are words like FROM, RUN, COPY, CMD), then build "
+    "again. No step ran, nothing was created.")
+
 IMAGE_NAME = (
     "Image names are lowercase, like `dockerlab/busybox:latest` (name, optional `:tag`); a "
     "tag is at most 128 letters, digits, `_`, `.` and `-`, and does not start with `.` or "

@@ -90,8 +90,15 @@ class ImageError(DockerLabError):
     """Something is wrong with an image: missing, misnamed, or not allowed to be pulled."""
 
 
-class ImageMissing(ImageError, docker.errors.ImageNotFound):
-    """The image is not in the engine's local store."""
+class ImageMissing(ImageError):
+    """The image is not in the engine's local store (the kit's guard says so before a pull)."""
+
+
+class NoSuchImage(ImageMissing, docker.errors.ImageNotFound):
+    """The engine answered "No such image" (404): also docker-py's ``ImageNotFound``.
+
+    The guard's own :class:`ImageMissing` is deliberately not an ``ImageNotFound``:
+    ``containers.run`` catches that one to pull the image, which the kit never does."""
 
 
 class ImageRefused(ImageError, EngineRefused):
@@ -115,6 +122,16 @@ class BuildFailed(DockerLabError, docker.errors.BuildError):
         self.output = output
         super().__init__(message, advice)
         self.msg, self.build_log = self.message, list(build_log)  # docker-py's BuildError
+
+
+class DockerfileInvalid(BuildFailed, EngineRefused):
+    """The engine refused a Dockerfile before any step ran (a syntax error)."""
+
+    def __init__(self, message: str, advice: str | None = None, *, response=None,
+                 explanation: str | None = None):
+        super().__init__(message, advice)
+        self.response, self.explanation = response, explanation or message
+        self.request = getattr(response, "request", None)
 
 
 # --- containers -------------------------------------------------------------------------

@@ -22,14 +22,15 @@ from .classes import (
     CommandNotFound,
     ContainerNotFound,
     ContainerRefused,
+    DockerfileInvalid,
     DockerLabError,
     EngineRefused,
-    ImageMissing,
     ImageNameInvalid,
     ImageRefused,
     InvalidContainerState,
     NetworkNotFound,
     NetworkRefused,
+    NoSuchImage,
     ObjectNotFound,
     PortTaken,
     ResourceLimitInvalid,
@@ -148,7 +149,7 @@ def _version_refused(text: str, engine: str, details: dict) -> ApiVersionRefused
 def _not_found(text: str, request: Request, engine: str, details: dict):
     kind = request.kind
     if _NO_SUCH_IMAGE.search(text) or kind == "image":
-        return ImageMissing(f"The image is not in the engine's local store: {text}.",
+        return NoSuchImage(f"The image is not in the engine's local store: {text}.",
                             say.IMAGE_MISSING, **details)
     if "no such exec" in text.lower():
         return ContainerNotFound(f"{engine} has no such exec instance: {text}.",
@@ -166,6 +167,9 @@ def _not_found(text: str, request: Request, engine: str, details: dict):
 
 def _special(text: str, request: Request, engine: str, details: dict):
     """The refusals the kit knows by their words (state, names, ports, limits, mounts)."""
+    if "dockerfile parse error" in text.lower() or "unknown instruction" in text:
+        return DockerfileInvalid(f"The Dockerfile has a syntax error: {text}.",
+                                 say.DOCKERFILE, **details)
     if _INVALID_REFERENCE.search(text):
         return ImageNameInvalid(f"That image name or tag is not valid: {text}.",
                                 say.IMAGE_NAME, **details)

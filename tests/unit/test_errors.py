@@ -41,7 +41,7 @@ def _api_error(message, status=400, method="GET", path=""):
 
 
 @pytest.mark.parametrize("error, expected", [
-    (docker.errors.ImageNotFound("No such image: x"), errors.ImageMissing),
+    (docker.errors.ImageNotFound("No such image: x"), errors.NoSuchImage),
     (docker.errors.NotFound("No such container: x"), errors.ContainerNotFound),
     (_api_error("invalid reference format: repository name must be lowercase"),
      errors.ImageNameInvalid),
@@ -97,7 +97,7 @@ SDK_CASES = [
     (400, "invalid tag format", "POST", "/v1.41/images/sha256:ab/tag",
      errors.ImageNameInvalid, docker.errors.APIError),
     (404, "No such image: nothing:here", "GET", "/v1.41/images/nothing:here/json",
-     errors.ImageMissing, docker.errors.ImageNotFound),
+     errors.NoSuchImage, docker.errors.ImageNotFound),
     (404, "network nope not found", "GET", "/v1.41/networks/nope",
      errors.NetworkNotFound, docker.errors.NotFound),
     (404, "get nope: no such volume", "GET", "/v1.41/volumes/nope",
@@ -115,6 +115,8 @@ SDK_CASES = [
      errors.PortTaken, docker.errors.APIError),
     (400, "failed to create task: exec: \"nope\": executable file not found in $PATH",
      "POST", "/v1.41/containers/0123/start", errors.CommandNotFound, docker.errors.APIError),
+    (400, "dockerfile parse error line 2: unknown instruction: FORM", "POST", "/v1.41/build",
+     errors.DockerfileInvalid, docker.errors.APIError),
     (400, "Minimum memory limit allowed is 6MB", "POST", "/v1.41/containers/create",
      errors.ResourceLimitInvalid, docker.errors.APIError),
     (409, 'Conflict. The container name "/web" is already in use by container "0123"',
