@@ -21,7 +21,6 @@ CLICK_TIMEOUT = 60_000  # ms: a build or a `docker stop` on a busy 2-core machin
 
 def run_up_to(notebook, source: str):
     """Clear, run every cell above the one containing ``source``, run it; its widget view."""
-    notebook.decline_news()
     notebook.clear_outputs()
     index = next((c.index for c in notebook.cells() if c.kind == "code" and source in c.source),
                  None)
