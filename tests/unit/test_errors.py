@@ -284,3 +284,15 @@ def test_a_command_that_failed_is_the_sdks_container_error_too():
 def test_a_request_says_its_object_and_verb(method, url, kind, name, verb):
     request = errors.Request.parse(method, url)
     assert (request.kind, request.name, request.verb) == (kind, name, verb)
+
+
+def test_a_notebook_shows_a_refusal_as_one_paragraph(api):
+    from dockerlab.notebook import show_error
+
+    with pytest.raises(errors.ContainerNotFound) as raised:
+        api._raise_for_status(_response(404, "No such container: typo", "GET",
+                                        "/v1.41/containers/typo/json"))
+    lines = show_error(object(), type(raised.value), raised.value, None)
+    assert len(lines) == 2 and "ContainerNotFound" in lines[0] and "typo" in lines[0]
+    assert "What to do:" in lines[1] and "containers.list(all=True)" in lines[1]
+    assert "Client Error" not in "".join(lines), "no docker-py HTTP noise"
