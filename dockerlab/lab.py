@@ -123,6 +123,11 @@ class Lab:
         (:func:`dockerlab.errors.translate`; a kit error is returned as it is)."""
         return translate(error, url=self.location.url)
 
+    def mapped(self, about: str | None = None) -> mapped:
+        """``with lab.mapped():`` an error raised inside becomes the kit's, naming this
+        session's engine (:class:`dockerlab.errors.mapped`)."""
+        return mapped(about, url=self.location.url)
+
     # --- what this session owns ---------------------------------------------------------
     def containers(self) -> list:
         """This session's containers (running or not)."""

@@ -22,7 +22,7 @@ import json
 import shlex
 from dataclasses import dataclass
 
-from ..errors import DockerLabError, TransferFailed
+from ..errors import TransferFailed
 
 #: bytes read from one engine and written to the other at a time
 CHUNK = 256 * 1024
@@ -98,13 +98,9 @@ def export_import(container, destination, reference: str) -> Move:
     """
     repository, tag = split_reference(reference)
     stream = Stream(container.export(chunk_size=CHUNK))
-    try:
+    with destination.mapped("image"):
         answer = destination.client.api.import_image(src=iter(stream), repository=repository,
                                                      tag=tag, stream_src=True)
-    except DockerLabError:
-        raise
-    except Exception as error:
-        raise destination.explain(error) from None
     problem = _errors_in(answer)
     if problem:
         raise _failed("import", problem)
@@ -124,14 +120,10 @@ def commit_save_load(container, source, destination, reference: str) -> Move:
     by name when ``destination`` is cleaned up.
     """
     repository, tag = split_reference(reference)
-    try:
+    with destination.mapped("image"):
         container.commit(repository=repository, tag=tag)
         stream = Stream(source.client.api.get_image(reference, chunk_size=CHUNK))
         problem = _errors_in(destination.client.api.load_image(iter(stream)))
-    except DockerLabError:
-        raise
-    except Exception as error:
-        raise destination.explain(error) from None
     if problem:
         raise _failed("load", problem)
     destination.on_cleanup(lambda: remove_image_quietly(destination, reference))
