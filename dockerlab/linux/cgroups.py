@@ -24,6 +24,7 @@ import secrets
 from dataclasses import dataclass, field
 
 from ..errors import DemoFailed, ResourceLimitInvalid
+from . import records
 from .isolation import Isolation
 
 NAME_PREFIX = "dockerlab-linux-"
@@ -255,6 +256,11 @@ class Cgroup:
 
     def read(self, filename: str, controller: str = "memory") -> str:
         """One of this cgroup's files, e.g. ``read("memory.limit_in_bytes")``."""
+        if controller not in self.paths:
+            raise DemoFailed(f"The cgroup {self.name} does not exist (any more): its files, "
+                             f"{filename} too, went with it when its `with` block ended.",
+                             "Read the cgroup's files (memory_limit, oom_kills()) inside "
+                             "the `with Cgroup(...)` block, after the run.")
         return self.box.read(f"{self.paths[controller]}/{filename}")
 
     @property
@@ -273,8 +279,21 @@ class Cgroup:
     def processes(self) -> list[int]:
         return [int(pid) for pid in self.read("cgroup.procs").split()]
 
+    def _keep_record(self) -> None:
+        """What the kernel's files say now, kept for after the removal (see :mod:`.records`)."""
+        if "memory" not in self.paths:
+            return
+        try:
+            record = records.CgroupRecord(self.name, self.version, self.memory_limit,
+                                          self.oom_kills())
+        except Exception:  # the record is a courtesy: the removal goes on regardless
+            return
+        for path in self.paths.values():
+            records.keep(path, record)
+
     def remove(self) -> None:
         """Kill what is left inside and remove the directories (safe to call twice)."""
+        self._keep_record()
         for path in list(self.paths.values())[::-1]:
             run = self.box.run(REMOVE_SCRIPT.format(path=path))
             if run.exit_code:

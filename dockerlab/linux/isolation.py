@@ -47,10 +47,15 @@ class Isolation:
     enter_namespaces: tuple = ("ipc", "uts", "net", "pid", "mnt")
 
     def __post_init__(self):
+        from ..errors import DemoFailed
+
+        if isinstance(self.namespaces, str):  # ("uts") is a string: ("uts",) is a tuple
+            raise DemoFailed(f"namespaces={self.namespaces!r} is a string, not a tuple of "
+                             "namespace kinds (Python reads (\"uts\") as just \"uts\").",
+                             f"A one-element tuple needs a comma: "
+                             f"namespaces=({self.namespaces!r},).")
         unknown = [kind for kind in self.namespaces if kind not in KINDS]
         if unknown:
-            from ..errors import DemoFailed
-
             raise DemoFailed(f"Unknown namespace kind(s): {', '.join(unknown)}.",
                              f"Use some of: {', '.join(KINDS)}.")
         self.namespaces = tuple(self.namespaces)
