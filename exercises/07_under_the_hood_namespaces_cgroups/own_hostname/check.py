@@ -4,6 +4,8 @@ The check runs the recipe and asks the kernel, inside and outside: which UTS nam
 (``/proc/self/ns/uts``) and which hostname each side has, before and after.
 """
 
+import shlex
+
 from dockerlab import linux
 from dockerlab.checker import expect
 from dockerlab.errors import DemoFailed
@@ -46,7 +48,7 @@ def check(lab, answer):
         expect(False, f"The recipe did not run: {failed.message}")
     after_name, after_uts = _report(box.sh(REPORT))
     if after_name != host_name:  # undo it: the exercise must leave the host as it was
-        box.sh(f"hostname {host_name}")
+        box.sh(f"hostname {shlex.quote(host_name)}")
     expect(after_name == host_name, f"The host's hostname changed to '{after_name}' (the "
            f"check set '{host_name}' back): keep the change inside the child's UTS namespace.")
     expect(inside_uts and inside_uts != host_uts, f"The child ran in the host's UTS "

@@ -17,8 +17,9 @@ HINTS = [
     "Two lines to write inside the `with` block: the deletion, through the merged view "
     "(`tree.run(...)` runs a command there, with the overlay mounted), and the pick, from "
     "`tree.upper_listing()` (the upper folder's entries, each with .path and .kind).",
-    "`tree.run(\"rm secret.txt\")`, then return the one entry of `tree.upper_listing()` whose "
-    ".path is \"secret.txt\" (not the whole list). Look at its .kind.",
+    "The deletion is a plain `rm` of the file, given to `tree.run` (not to `box.sh`, which "
+    "runs where the overlay is not mounted). Then return ONE entry of the upper listing, the "
+    "one under the deleted file's name, not the list; print its .kind to see what it is.",
 ]
 
 NAME = "secret.txt"
