@@ -18,6 +18,7 @@ only ever read.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import secrets
@@ -195,7 +196,7 @@ class Cgroup:
         self.name = name or f"{NAME_PREFIX}{os.getpid()}-{secrets.token_hex(4)}"
         self.layout = layout or detect(box)
         self.paths: dict[str, str] = {}
-        self._key = None
+        self._key, self._enabled = None, []
 
     @property
     def version(self) -> int:
@@ -210,8 +211,14 @@ class Cgroup:
         if self.version == 1:
             return self.layout.directory(controller, self.layout.own.get(controller, "/"))
         root = self.layout.mounts["unified"]
-        enabled = self.box.read(f"{root}/cgroup.subtree_control").split()
-        if controller not in enabled:
+        control = f"{root}/cgroup.subtree_control"
+        if controller not in self.box.read(control).split():
+            # as runc does for a container (systemd at boot): switch it on for the children;
+            # remove() switches it off again, unless another cgroup uses it by then
+            with contextlib.suppress(Exception):
+                self.box.write(control, f"+{controller}")
+                self._enabled.append(controller)
+        if controller not in self.box.read(control).split():
             raise DemoFailed(f"The {controller} controller is not enabled for children of "
                              f"the cgroup v2 root ({root}/cgroup.subtree_control).",
                              f"Enable it: `echo +{controller} > {root}/cgroup.subtree_control`.")
@@ -301,6 +308,11 @@ class Cgroup:
                                  f"Remove it by hand: kill the PIDs in {path}/cgroup.procs, "
                                  f"then `rmdir {path}`.")
         self.paths = {}
+        for controller in self._enabled[::-1]:  # busy when another cgroup now uses it: kept
+            with contextlib.suppress(Exception):
+                self.box.write(f"{self.layout.mounts['unified']}/cgroup.subtree_control",
+                               f"-{controller}")
+        self._enabled = []
         if self._key is not None:
             self.box.forget(self._key)
             self._key = None

@@ -115,3 +115,22 @@ def test_the_recipe_module_runs_outside_the_package_as_the_child_loads_it():
                           capture_output=True, text=True, timeout=30)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "('uts',)"
+
+
+class ControlBox(FilesBox):
+    """cgroup.subtree_control as the kernel treats it: "+name" adds, "-name" takes away."""
+
+    def write(self, path, text):
+        if not path.endswith("cgroup.subtree_control"):
+            return super().write(path, text)
+        enabled = set(self.files[path].split())
+        (enabled.add if text[0] == "+" else enabled.discard)(text[1:])
+        self.files[path] = " ".join(sorted(enabled))
+
+
+def test_on_cgroup_v2_the_memory_controller_is_switched_on_and_off_again():
+    box = ControlBox({"/sys/fs/cgroup/cgroup.subtree_control": "pids"})
+    layout = cgroups.CgroupLayout(2, {"unified": "/sys/fs/cgroup"}, {"unified": "/a"})
+    with cgroups.Cgroup(box, memory="16m", name="dockerlab-linux-v2", layout=layout):
+        assert box.files["/sys/fs/cgroup/cgroup.subtree_control"] == "memory pids"
+    assert box.files["/sys/fs/cgroup/cgroup.subtree_control"] == "pids"
