@@ -5,6 +5,7 @@ Start with :class:`Lab`, the session every notebook opens once. Errors all deriv
 """
 
 from ._moved import install as _install_moved_names
+from .docker_magic import install_docker_magic
 from .errors import DockerLabError
 from .lab import Lab
 from .notebook import install_error_display
@@ -13,4 +14,5 @@ __all__ = ["Lab", "DockerLabError", "__version__"]
 __version__ = "0.1.0"
 
 install_error_display()
+install_docker_magic()
 _install_moved_names()

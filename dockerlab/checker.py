@@ -15,6 +15,12 @@ In a notebook::
     ex.hint()    # the first hint; ex.hint(2) the second
     ex.solution()
 
+Each check appends the learner's result to a local progress file (:mod:`dockerlab.progress`).
+Checks read the engine's record with the helpers here: :func:`engine_events` (what the engine
+did, in order: the way the learner got there), :func:`output_of` (what a command prints in an
+image) and :func:`default_output_with` (what the image's default command prints when a file
+holds something else: does it really read that file?).
+
 The learner's function runs in a fresh child session (its objects are labelled and
 removed after the check), and failures show the hint, never the check's traceback.
 """
@@ -23,12 +29,18 @@ from __future__ import annotations
 
 import html
 import importlib.util
+import io
 import os
+import tarfile
+import time
+import warnings
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 from types import ModuleType
 
+from . import labels
+from .containers.run import create as create_container
 from .errors import DockerLabError, ExerciseError
 
 EXERCISES_ENV = "DOCKERLAB_EXERCISES"
@@ -76,6 +88,62 @@ class CheckResult:
         printer.text(str(self))
 
 
+def engine_events(lab, since: float | None = None, type: str = "container",
+                  action: str | list | None = None) -> list:
+    """The events the engine recorded since ``since`` (default: the session's start), oldest
+    first; similar to ``docker events --since ... --until now --filter type=...``.
+
+    Container events are those of ``lab``'s session only (by its label); other types (volume,
+    network: their events carry no labels) are every object's, so filter them by name or ID.
+    """
+    from .engine.events import collect, event_filters
+
+    label = f"{labels.SESSION}={lab.session}" if type == "container" else None
+    filters = event_filters(type=type, label=label, action=action)
+    return collect(lab.client, since=lab.started if since is None else since, filters=filters)
+
+
+def container_events(lab, container) -> list[str]:
+    """The actions the engine recorded for one container of the session, in order
+    (``['create', 'start', 'die', 'restart', ...]``)."""
+    return [e.verb for e in engine_events(lab) if e.id == container.id]
+
+
+def output_of(lab, image: str, command: list | None = None) -> str:
+    """What ``command`` (default: the image's own) prints, stdout and stderr, in a new
+    container of ``image``, whatever its exit status; the container is removed."""
+    container = create_container(lab, command, image)
+    return _run_to_end(container)
+
+
+def default_output_with(lab, image: str, path: str, content: str) -> str:
+    """What the image's default command prints when the file ``path`` holds ``content``
+    (written into a new container before it starts, as ``docker cp`` would)."""
+    container = create_container(lab, None, image)
+    folder, name = os.path.split(path)
+    data = content.encode()
+    archive = io.BytesIO()
+    with tarfile.open(fileobj=archive, mode="w") as tar:
+        info = tarfile.TarInfo(name)
+        info.size, info.mode, info.mtime = len(data), 0o644, int(time.time())
+        tar.addfile(info, io.BytesIO(data))
+    try:
+        container.put_archive(folder or "/", archive.getvalue())
+    except Exception:
+        container.remove(force=True)
+        raise
+    return _run_to_end(container)
+
+
+def _run_to_end(container) -> str:
+    try:
+        container.start()
+        container.wait(timeout=60)
+        return container.logs(stdout=True, stderr=True).decode(errors="replace")
+    finally:
+        container.remove(force=True)
+
+
 def exercises_root() -> Path:
     """The ``exercises/`` folder (``DOCKERLAB_EXERCISES`` overrides it)."""
     configured = os.environ.get(EXERCISES_ENV)
@@ -93,6 +161,12 @@ def _load_module(path: Path, name: str) -> ModuleType:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def load_function(path: Path, name: str):
+    """The function ``name`` defined in the Python file ``path`` (a check may run its
+    exercise's solution to compare with it)."""
+    return getattr(_load_module(Path(path), f"dockerlab_{Path(path).stem}_{name}"), name)
 
 
 def _same_code(a, b) -> bool:
@@ -115,6 +189,8 @@ class Exercise:
         self.id = exercise_id
         self.folder = folder
         self.lab = lab
+        self.hints_shown = 0  # the strongest hint asked for so far (recorded with each check)
+        self.solution_shown = False
         self._check = _load_module(folder / "check.py", f"dockerlab_check_{folder.name}")
         for needed in ("TITLE", "FUNCTION", "HINTS", "check"):
             if not hasattr(self._check, needed):
@@ -142,7 +218,25 @@ class Exercise:
         return (self.folder / f"{which}.py").read_text()
 
     def check(self, function) -> CheckResult:
-        """Run the learner's ``function`` in a fresh child session and check the engine."""
+        """Run the learner's ``function`` in a fresh child session and check the engine;
+        the result is appended to the learner's progress file (:mod:`dockerlab.progress`)."""
+        began = time.monotonic()
+        result = self._check_now(function)
+        self._record(result, time.monotonic() - began)
+        return result
+
+    def _record(self, result: CheckResult, seconds: float) -> None:
+        from . import progress
+
+        record = progress.make_record(self.id, result.status.value, self.hints_shown,
+                                      self.solution_shown, seconds)
+        try:
+            progress.append(record)
+        except OSError as error:  # the check's result matters more than its record
+            warnings.warn(f"Your progress was not recorded ({error}); set "
+                          f"{progress.PROGRESS_ENV} to a file you can write.", stacklevel=3)
+
+    def _check_now(self, function) -> CheckResult:
         if function is None or _same_code(function, self.function("starter")):
             return self._result(Status.NOT_ATTEMPTED,
                                 f"Complete `{self._check.FUNCTION}` above, run its cell, then "
@@ -183,11 +277,13 @@ class Exercise:
         """The ``level``-th hint (1 is the mildest); the last one when ``level`` is larger."""
         hints = self._check.HINTS
         level = min(max(level, 1), len(hints))
+        self.hints_shown = max(self.hints_shown, level)
         more = f" (there is another hint: .hint({level + 1}))" if level < len(hints) else ""
         return Hint(f"Hint {level}/{len(hints)}: {hints[level - 1]}{more}")
 
     def solution(self) -> str:
         """The reference solution's source, to read after trying."""
+        self.solution_shown = True
         return Hint(self.source("solution"))
 
 

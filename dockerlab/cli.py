@@ -9,6 +9,7 @@
     dockerlab engine facts        one line: what this engine is (builder, store, API, cgroups)
     dockerlab base-images         build the kit's offline base images
     dockerlab lab                 start JupyterLab on the notebooks
+    dockerlab progress [--json]   your exercises' results, a table per notebook
 """
 
 from __future__ import annotations
@@ -94,6 +95,23 @@ def _base_images(args) -> int:
     return 0
 
 
+def _progress(args) -> int:
+    import json
+    from pathlib import Path
+
+    from . import progress
+
+    path = Path(args.file) if args.file else progress.progress_file()
+    if args.json:
+        records = progress.read(path) if path else []
+        print(json.dumps(progress.summary(records), indent=2))
+        return 0
+    print(progress.show(path))
+    if path is not None:
+        print(f"\n(recorded in {path})")
+    return 0
+
+
 def _lab(args) -> int:
     from .launcher import main as launch
 
@@ -117,6 +135,11 @@ def parser() -> argparse.ArgumentParser:
     base = commands.add_parser("base-images", help="build the kit's offline base images")
     base.add_argument("--rebuild", action="store_true")
     base.set_defaults(run=_base_images)
+    shown = commands.add_parser("progress", help="your exercises' results, per notebook")
+    shown.add_argument("--file", help="another progress file (default: yours, or "
+                       "$DOCKERLAB_PROGRESS)")
+    shown.add_argument("--json", action="store_true", help="the summary as JSON")
+    shown.set_defaults(run=_progress)
     lab = commands.add_parser("lab", help="start JupyterLab on the notebooks")
     lab.add_argument("rest", nargs=argparse.REMAINDER)
     lab.set_defaults(run=_lab)

@@ -20,6 +20,7 @@ import time
 
 from . import labels
 from .cleanup import CleanupReport, clean_session
+from .containers.run import launch, remove_quietly
 from .engine.guard import LabClient, Policy
 from .engine.locate import API_TIMEOUT, EngineLocation, client_for, find_engine
 from .errors import ContainerError, DockerLabError, translate
@@ -93,15 +94,14 @@ class Lab:
         a last line without a newline is never lost. A non-zero exit raises
         :class:`~dockerlab.errors.ContainerError` with that output.
         """
-        container = self._create(command, image, kwargs)
+        container = launch(self, command, image, **kwargs)
         try:
-            container.start()
             status = container.wait()["StatusCode"]
             output = container.logs(stdout=True, stderr=True).decode(errors="replace")
         except Exception as error:
             raise self.explain(error) from None
         finally:
-            self._remove_quietly(container)
+            remove_quietly(container)
         if status != 0:
             shown = f" It printed:\n{output.strip()}" if output.strip() else ""
             raise ContainerError(
@@ -114,34 +114,11 @@ class Lab:
     def start(self, command=None, image: str | None = None, **kwargs):
         """Start a container in the background; similar to ``docker run -d``.
 
-        A string command is run by ``sh -c``, as in :meth:`run`. When the container cannot
-        start (a port already taken, a missing command...), it is removed again.
+        A string command is run by ``sh -c``, as in :meth:`run`; memory and CPU limits are
+        checked first. When the container cannot start (a port already taken, a missing
+        command...), it is removed again. See :func:`dockerlab.containers.run.launch`.
         """
-        container = self._create(command, image, kwargs)
-        try:
-            container.start()
-            container.reload()
-        except Exception as error:
-            self._remove_quietly(container)
-            raise self.explain(error) from None
-        return container
-
-    def _create(self, command, image, options: dict):
-        if isinstance(command, str):
-            command = ["sh", "-c", command]
-        try:
-            return self.client.containers.create(image or self.base_image, command, **options)
-        except Exception as error:
-            raise self.explain(error) from None
-
-    @staticmethod
-    def _remove_quietly(container) -> None:
-        import docker.errors
-
-        try:
-            container.remove(force=True, v=True)
-        except docker.errors.APIError:
-            pass  # already gone (auto_remove)
+        return launch(self, command, image, **kwargs)
 
     def explain(self, error: BaseException) -> DockerLabError:
         """The kit's error for any SDK/transport error, naming this session's engine."""

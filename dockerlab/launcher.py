@@ -8,7 +8,9 @@ choices a shared learning machine wants made for you:
   (so ``ps`` does not show it), and only the URL printed for you carries it;
 - ``notebooks/`` is the root directory, no browser is opened, ``--allow-root`` is added when
   you are root (the usual case in a container or a CI machine);
-- JupyterLab's news feed and update check are off: the kit sends no traffic off the machine.
+- JupyterLab's news feed (and its pop-up), update check and PyPI extension listing are off:
+  the kit sends no traffic off the machine (:mod:`dockerlab.lab_settings` says how);
+- it opens on the first notebook, ``00_welcome.ipynb``.
 
 :func:`running_lab` is the same start-up as a context manager: it waits until the server
 answers, yields a :class:`RunningLab` (URL, token, a tiny REST client) and shuts everything
@@ -23,9 +25,11 @@ import contextlib
 import json
 import os
 import secrets
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -34,6 +38,7 @@ from pathlib import Path
 
 from .errors import LabStartFailed
 from .host import LOOPBACK, free_port, pid_alive
+from .lab_settings import SERVER_SETTINGS, config_path, start_path, write_config_dir
 
 DEFAULT_NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 STARTUP_TIMEOUT = 120
@@ -41,13 +46,7 @@ SHUTDOWN_TIMEOUT = 30
 START_ATTEMPTS = 3
 
 #: the settings every lab gets: loopback, our port, no browser, no traffic off the machine
-FIXED_SETTINGS = (
-    f"--ServerApp.ip={LOOPBACK}",
-    "--ServerApp.port_retries=0",
-    "--ServerApp.open_browser=False",
-    "--LabApp.news_url=None",
-    "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-)
+FIXED_SETTINGS = SERVER_SETTINGS
 
 
 def new_token() -> str:
@@ -65,15 +64,20 @@ def lab_command(notebook_dir: Path, port: int, *, as_root: bool | None = None,
     as_root = is_root() if as_root is None else as_root
     return [python, "-m", "jupyterlab", *FIXED_SETTINGS, f"--ServerApp.port={port}",
             f"--ServerApp.root_dir={Path(notebook_dir).resolve()}",
+            f"--LabApp.default_url=/{start_path(notebook_dir)}",
             *(["--allow-root"] if as_root else []), *extra]
 
 
-def lab_environment(token: str, base: dict | None = None, extra: dict | None = None) -> dict:
-    """The server's environment: ``base`` (os.environ) plus the token and ``extra``."""
+def lab_environment(token: str, base: dict | None = None, extra: dict | None = None,
+                    config_dir: Path | None = None) -> dict:
+    """The server's environment: ``base`` (os.environ) plus the token and ``extra``, and the
+    kit's JupyterLab settings folder ``config_dir`` first on ``JUPYTER_CONFIG_PATH``."""
     env = dict(os.environ if base is None else base)
     env.pop("JUPYTER_PORT", None)  # our --ServerApp.port decides
     env.update(extra or {})
     env["JUPYTER_TOKEN"] = token
+    if config_dir is not None:
+        env["JUPYTER_CONFIG_PATH"] = config_path(config_dir, env.get("JUPYTER_CONFIG_PATH"))
     return env
 
 
@@ -123,6 +127,7 @@ class RunningLab:
     token: str
     process: subprocess.Popen
     log_path: Path | None = None
+    config_dir: Path | None = None
     _opener: urllib.request.OpenerDirector = field(
         default_factory=lambda: urllib.request.build_opener(urllib.request.ProxyHandler({})),
         repr=False)
@@ -135,6 +140,10 @@ class RunningLab:
         """The URL of ``path`` (``lab``, ``lab/tree/00_welcome.ipynb``) with the token."""
         separator = "&" if "?" in path else "?"
         return f"{self.base_url}{path.lstrip('/')}{separator}token={self.token}"
+
+    def start_url(self) -> str:
+        """The URL a learner opens: the first notebook (``00_welcome.ipynb``), with the token."""
+        return self.url(start_path(self.notebook_dir))
 
     def __repr__(self) -> str:  # never show the token
         return f"<RunningLab {self.base_url} root={str(self.notebook_dir)!r}>"
@@ -187,6 +196,8 @@ class RunningLab:
             _end([self.process.pid])
             self.process.wait(timeout)
         _end([pid for pid in started + descendants(self.process.pid) if pid_alive(pid)])
+        if self.config_dir is not None:
+            shutil.rmtree(self.config_dir, ignore_errors=True)
 
 
 def start_lab(notebook_dir: Path = DEFAULT_NOTEBOOKS, *, port: int | None = None,
@@ -199,17 +210,21 @@ def start_lab(notebook_dir: Path = DEFAULT_NOTEBOOKS, *, port: int | None = None
                              "Run this from the kit's folder, or pass --notebook-dir.")
     port = port or free_port()
     token = token or new_token()
+    config_dir = write_config_dir(Path(tempfile.mkdtemp(prefix="dockerlab-lab-settings-")))
     output = open(log, "ab") if log else None  # noqa: SIM115 (closed below; the child keeps it)
     try:
         process = subprocess.Popen(
             lab_command(notebook_dir, port, extra=tuple(extra_args)),
-            env=lab_environment(token, extra=env), cwd=notebook_dir, stdin=subprocess.DEVNULL,
-            stdout=output, stderr=subprocess.STDOUT if output else None,
-            start_new_session=True)
+            env=lab_environment(token, extra=env, config_dir=config_dir), cwd=notebook_dir,
+            stdin=subprocess.DEVNULL, stdout=output,
+            stderr=subprocess.STDOUT if output else None, start_new_session=True)
+    except BaseException:
+        shutil.rmtree(config_dir, ignore_errors=True)
+        raise
     finally:
         if output:
             output.close()
-    return RunningLab(notebook_dir, port, token, process, log)
+    return RunningLab(notebook_dir, port, token, process, log, config_dir)
 
 
 def wait_until_ready(lab: RunningLab, timeout: float = STARTUP_TIMEOUT) -> None:
@@ -289,7 +304,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         print(f"\nJupyterLab is running on {lab.notebook_dir}.\n"
               f"Open this address in your browser (it carries your access token):\n\n"
-              f"    {lab.url('lab')}\n\nPress Ctrl-C here to stop it.\n", flush=True)
+              f"    {lab.start_url()}\n\nPress Ctrl-C here to stop it.\n", flush=True)
         return lab.process.wait()
     except KeyboardInterrupt:
         print("\nStopping JupyterLab and its kernels...", flush=True)

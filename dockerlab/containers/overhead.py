@@ -18,6 +18,7 @@ from pathlib import Path
 
 from ..errors import DockerLabError
 from ..images.base import find_static_busybox
+from .run import launch, remove_quietly
 
 
 @dataclass(frozen=True)
@@ -95,13 +96,14 @@ def container_start_times(lab, n: int = 10) -> list[float]:
     times = []
     for _ in range(n):
         started = time.perf_counter()
+        container = launch(lab, ["true"])
         try:
-            container = lab.client.containers.run(lab.base_image, ["true"], detach=True)
             container.wait(timeout=60)
+            times.append(time.perf_counter() - started)
         except Exception as error:
             raise lab.explain(error) from None
-        times.append(time.perf_counter() - started)
-        container.remove(force=True)
+        finally:
+            remove_quietly(container)
     return times
 
 
@@ -139,11 +141,9 @@ def container_memory(lab, n: int = 10) -> list[MemoryReading]:
     containers = []
     try:
         for _ in range(n):
-            containers.append(lab.client.containers.run(lab.base_image, ["sleep", "60"],
-                                                        detach=True))
+            containers.append(launch(lab, ["sleep", "60"]))
         readings = []
-        for container in containers:
-            container.reload()
+        for container in containers:  # launch read each one's state once it ran
             pid = container.attrs["State"]["Pid"]
             own = memory_bytes(pid)
             if own is None:
@@ -159,7 +159,7 @@ def container_memory(lab, n: int = 10) -> list[MemoryReading]:
         raise lab.explain(error) from None
     finally:
         for container in containers:
-            container.remove(force=True)
+            remove_quietly(container)
 
 
 @dataclass

@@ -1,5 +1,8 @@
 """Pictures for the containers notebook: the state machine, live stats, overhead.
 
+The state machine is drawn from :mod:`dockerlab.containers.machine` (its one definition);
+this module only knows where each state sits and how the arrows bend.
+
 Each function returns a ``matplotlib.figure.Figure`` (no pyplot state is touched), which a
 notebook displays by leaving it as the cell's last expression.
 """
@@ -10,6 +13,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
 from ..notebook import show_figures_inline
+from .machine import TRANSITIONS
 
 #: where each state sits in the diagram
 POSITIONS = {
@@ -23,20 +27,43 @@ POSITIONS = {
     "dead": (9.0, 2.6),
 }
 
-#: the transitions drawn: (from, to, label, curvature)
-TRANSITIONS = (
-    ("image", "created", "create", 0.0),
-    ("created", "running", "start", 0.0),
-    ("running", "paused", "pause", 0.7),
-    ("paused", "running", "unpause", 0.7),
-    ("running", "exited", "stop / kill /\nprocess ends", 0.2),
-    ("exited", "running", "start / restart", 0.2),
-    ("exited", "restarting", "restart policy", 0.2),
-    ("restarting", "running", "", 0.0),
-    ("exited", "removed", "rm", 0.0),
-    ("created", "removed", "rm", 0.35),
-    ("dead", "removed", "rm", 0.0),
-)
+#: the moves of :data:`~dockerlab.containers.machine.TRANSITIONS` drawn as solid arrows, with
+#: how much each arrow bends; a rarer move (``rm -f``, stopping a paused container) is drawn,
+#: dashed, only when a path takes it
+BENDS = {
+    ("image", "created"): 0.0,
+    ("created", "running"): 0.0,
+    ("running", "paused"): 0.7,
+    ("paused", "running"): 0.7,
+    ("running", "exited"): 0.2,
+    ("exited", "running"): 0.2,
+    ("exited", "restarting"): 0.2,
+    ("restarting", "running"): 0.0,
+    ("exited", "removed"): 0.0,
+    ("created", "removed"): 0.35,
+    ("dead", "removed"): 0.0,
+}
+
+#: the CLI's word for an operation, where it differs from the SDK's
+CLI_WORDS = {"remove": "rm"}
+
+#: arrows drawn without a label: the restart policy's second half, named on its first
+UNLABELLED = {("restarting", "running")}
+
+
+def edge_label(source: str, target: str) -> str:
+    """The operations (and engine moves) that lead from ``source`` to ``target``, two a line."""
+    names = [CLI_WORDS.get(move.operation, move.operation) for move in TRANSITIONS
+             if (move.source, move.target) == (source, target)]
+    pairs = [" / ".join(names[i:i + 2]) for i in range(0, len(names), 2)]
+    return " /\n".join(pairs)
+
+
+def drawn_transitions() -> list[tuple[str, str, str, float]]:
+    """(from, to, label, bend) for each solid arrow of the diagram."""
+    return [(source, target,
+             "" if (source, target) in UNLABELLED else edge_label(source, target), bend)
+            for (source, target), bend in BENDS.items()]
 
 
 show_figures_inline()
@@ -76,7 +103,8 @@ def state_machine(path: list[str] | None = None, operations: list[str] | None = 
     axes.set_ylim(-0.7, 3.5)
     axes.axis("off")
     axes.set_title(title)
-    for source, target, label, bend in TRANSITIONS:
+    drawn = drawn_transitions()
+    for source, target, label, bend in drawn:
         steps = edges.get((source, target), [])
         colour = HIGHLIGHT if steps else QUIET
         arrow = FancyArrowPatch(POSITIONS[source], POSITIONS[target],
@@ -93,9 +121,8 @@ def state_machine(path: list[str] | None = None, operations: list[str] | None = 
             axes.text(mx, my, text, ha="center", va="center", fontsize=8,
                       color=HIGHLIGHT if steps else "#555555",
                       bbox={"facecolor": "white", "edgecolor": "none", "pad": 1})
-    drawn = {(source, target) for source, target, _, _ in TRANSITIONS}
     for (source, target), steps in edges.items():  # a rarer move (rm -f, stop a paused one)
-        if (source, target) in drawn or source not in POSITIONS or target not in POSITIONS:
+        if (source, target) in BENDS or source not in POSITIONS or target not in POSITIONS:
             continue
         axes.add_patch(FancyArrowPatch(POSITIONS[source], POSITIONS[target],
                                        connectionstyle="arc3,rad=-0.3", arrowstyle="-|>",

@@ -212,6 +212,13 @@ class ImageLayers:
         """Efficiency and wasted copies, largest first."""
         return Waste(self.efficiency, sorted(self.wasted, key=lambda c: (-c.size, c.path)))
 
+    def dive(self):
+        """dive's efficiency score and wasted bytes for this image (``dive --ci`` reports
+        the same): see :mod:`dockerlab.images.dive` for how they differ from the kit's."""
+        from .dive import dive_figures
+
+        return dive_figures(self.layers)
+
     def layer_table(self) -> list[dict]:
         """One row per layer: number, size, diff ID, instruction, changes, base or own."""
         return [{"layer": layer.number, "size": human_size(layer.size), "bytes": layer.size,

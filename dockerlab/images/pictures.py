@@ -50,7 +50,7 @@ def layer_sizes_chart(image: ImageLayers, width: float = 9.0) -> Figure:
     axes.set_xlim(0, max(sizes + [0.001]) * 1.25)
     name = image.name or image.image_id[:19]
     axes.set_title(f"{name}: {len(layers)} layers, {human_size(image.size)}, "
-                   f"efficiency {image.efficiency:.0%} (grey: base image)", fontsize=10)
+                   f"kit efficiency {image.efficiency:.0%} (grey: base image)", fontsize=10)
     axes.legend(loc="upper right", fontsize=8)
     figure.tight_layout()
     return figure

@@ -1,5 +1,5 @@
 """Indexed layers stacked bottom first, as the union file system would: changes, the merged
-view, wasted copies and the efficiency score (dive's ideas, stated exactly).
+view, wasted copies and the kit's efficiency (dive's idea, counted the kit's way).
 
 A *copy* of a path is one layer's entry for it (directories are not copies; they hold
 nothing). A copy ships in the image as long as its layer does, even when a later layer
@@ -9,9 +9,12 @@ overwrote it or deleted it (a whiteout ``.wh.<name>``, or an opaque directory
 * ``wasted_bytes``: the bytes of all wasted copies. A path written N times counts N-1 copies
   (the last one is in use); a path written and later deleted counts all its copies.
   (dive itself sums all N copies of every path written more than once; we don't.)
-* ``efficiency``: dive's score: for every path, the smallest copy over the sum of all its
-  copies, where a deletion counts as a copy the size of what it deleted (dive's rule, applied
-  file by file for deleted directories). 1.0 means nothing is wasted.
+* ``efficiency``: the kit's efficiency: for every path, the smallest copy over the sum of all
+  its copies, where a deletion counts as a copy the size of what it deleted (file by file for
+  deleted directories). 1.0 means nothing is wasted. It is not dive's score, which counts a
+  deleted file as a copy of size 0, a deleted directory as one copy as big as its contents,
+  and ignores opaque directories: :func:`dockerlab.images.dive.dive_figures` computes dive's
+  figures exactly (``ImageLayers.dive()``).
 
 The base image's layers (the image named in ``FROM``) are reported apart from the learner's
 own (:meth:`~dockerlab.images.model.ImageLayers.mark_base`): waste found in a base layer is

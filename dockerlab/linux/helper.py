@@ -28,7 +28,8 @@ import tarfile
 import threading
 
 from .. import labels
-from ..errors import DemoFailed
+from ..containers.run import launch
+from ..errors import DemoFailed, DockerLabError
 from .boxes import SETUP_FAILED, Box, Run, _raise_setup_failure
 from .isolation import Isolation
 
@@ -119,23 +120,18 @@ def _tar_of(files: dict[str, str]) -> bytes:
 
 def start_helper(lab):
     """Start the session's helper container; similar to the ``docker run`` above."""
-    common = dict(image=lab.base_image, command=["sh", "-c", KEEP_ALIVE], pid_mode="host",
-                  network_mode="host", uts_mode="host", ipc_mode="host", cgroupns="host",
-                  detach=True)
+    common = dict(pid_mode="host", network_mode="host", uts_mode="host", ipc_mode="host",
+                  cgroupns="host")
     attempts = [({"privileged": True}, "privileged"),
                 ({"cap_add": CAPABILITIES,
                   "security_opt": ["seccomp=unconfined", "apparmor=unconfined"]},
                  "capabilities:" + ",".join(CAPABILITIES))]
     last_error = None
     for options, how in attempts:
-        container = lab.client.containers.create(
-            labels={labels.PRIVILEGED: how}, **common, **options)
         try:
-            container.start()
-            return container
-        except Exception as error:  # the engine refused these rights: try the next way
+            return launch(lab, KEEP_ALIVE, labels={labels.PRIVILEGED: how}, **common, **options)
+        except DockerLabError as error:  # the engine refused these rights: try the next way
             last_error = error
-            container.remove(force=True)
     raise DemoFailed(f"The helper container could not start: {lab.explain(last_error).message}",
                      "The engine must allow privileged containers (or SYS_ADMIN) for the "
                      "under-the-hood demos; check `dockerlab doctor`.")

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 
 import docker.errors
 
+from ..containers.run import launch
 from ..errors import ContainerError, DockerLabError, NetworkNotFound, PortTaken
 
 #: the engine's own networks, present on every engine
@@ -151,8 +152,6 @@ def start(lab, command=None, *, networks=(), aliases: list[str] | None = None,
     names = [networks] if isinstance(networks, str) else list(networks or [])
     for name in names:
         require_network(lab, name)
-    if isinstance(command, str):
-        command = ["sh", "-c", command]
     if names:
         kwargs["network"] = names[0]
         if aliases and names[0] not in ("bridge", "none", "host"):
@@ -161,23 +160,13 @@ def start(lab, command=None, *, networks=(), aliases: list[str] | None = None,
     if offline_dns and not set(names[:1]) & {"none", "host"} and "network_mode" not in kwargs:
         kwargs.setdefault("dns", OFFLINE_DNS)
         kwargs.setdefault("dns_opt", OFFLINE_DNS_OPTIONS)
-    try:
-        container = lab.client.containers.create(image or lab.base_image, command, **kwargs)
-    except Exception as error:
-        raise lab.explain(error) from None
-    try:
+
+    def join_the_others(container):
         for name in names[1:]:
             lab.client.networks.get(name).connect(container, aliases=aliases)
-        container.start()
-        container.reload()
-    except Exception as error:
-        failure = _start_failed(lab, error, kwargs.get("name"))
-        try:
-            container.remove(force=True, v=True)
-        except docker.errors.APIError:
-            pass
-        raise failure from None
-    return container
+
+    return launch(lab, command, image, before_start=join_the_others,
+                  explain=lambda error: _start_failed(lab, error, kwargs.get("name")), **kwargs)
 
 
 # --- what a container sees inside -------------------------------------------------------

@@ -34,7 +34,8 @@ from pathlib import Path
 
 import docker.errors
 
-from ..errors import RegistryStartFailed
+from ..containers.run import launch, remove_quietly
+from ..errors import DockerLabError, RegistryStartFailed
 from ..host import free_port
 from ..images.references import parse_reference
 from .api import RegistryAPI
@@ -172,12 +173,12 @@ class LocalRegistry:
         if self.users:
             volumes[str(self.workdir / "auth")] = {"bind": "/auth", "mode": "ro"}
         try:
-            self.container = client.containers.run(
-                image, detach=True, name=f"dockerlab-registry-{self.port}",
+            self.container = launch(
+                self.lab, None, image, name=f"dockerlab-registry-{self.port}",
                 ports={f"{CONTAINER_PORT}/tcp": ("127.0.0.1", self.port)}, volumes=volumes)
-        except Exception as error:
+        except DockerLabError as error:
             raise RegistryStartFailed(
-                f"The registry container did not start: {self.lab.explain(error).message}",
+                f"The registry container did not start: {error.message}",
                 "Another program may hold the port; try again (a new free port is chosen) "
                 "or use mode='process'.") from None
 
@@ -272,10 +273,7 @@ class LocalRegistry:
                 self.process.kill()
                 self.process.wait()
         if self.container is not None:
-            try:
-                self.container.remove(force=True, v=True)
-            except docker.errors.APIError:
-                pass
+            remove_quietly(self.container)
         if self._log is not None:
             self._log.close()
         self._untag_local_images()

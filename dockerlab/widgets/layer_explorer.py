@@ -1,12 +1,14 @@
 """A layer explorer: pick an image, see its layers, pick a layer, see what it changed.
 
 Similar to ``dive IMAGE`` or ``docker image history`` plus ``tar -tvf layer.tar``. The work is
-done by :func:`dockerlab.images.layers.read_image` and :func:`dockerlab.images.layers.file_tree`; the chart
-by :func:`dockerlab.images.pictures.layer_sizes_chart`. Layout, top to bottom::
+done by :func:`dockerlab.images.layers.read_image` and :func:`dockerlab.images.tree.layer_tree`
+(the tree, cut by :func:`~dockerlab.images.tree.prune` so big images stay responsive); the
+chart by :func:`dockerlab.images.pictures.layer_sizes_chart`. Layout, top to bottom::
 
     [image ▾] [Read layers]           status line
     layers table   (number, size, instruction, +added ~modified -deleted, base or own)
-    [layer ▾]  [merged view]          file tree of that layer (+ / ~ / -), or the merged view
+    [layer ▾]  [merged view]          that layer's files as a collapsible tree (+ added,
+                                      ~ modified, - deleted, sizes), or the merged view
     chart of layer sizes (red: wasted bytes)
     wasted files   (largest first, each with the sentence saying why)
 
@@ -20,8 +22,9 @@ import html
 import ipywidgets as widgets
 
 from ..errors import DockerLabError, translate
-from ..images.layers import ImageLayers, file_tree, human_size, read_image
+from ..images.layers import ImageLayers, human_size, read_image
 from ..images.pictures import layer_sizes_chart
+from ..images.tree import TreeNode, layer_tree, prune
 
 MERGED = 0  # the layer dropdown's value for the merged view
 
@@ -37,12 +40,47 @@ def layers_html(image: ImageLayers) -> str:
             "<th>instruction</th><th>files</th><th>from</th></tr>" + rows + "</table>")
 
 
+#: how the kit's figures differ from dive's, in one sentence (see dockerlab.images.dive)
+DIVE_DIFFERENCE = ("The kit counts a deleted file as one more copy of its size and, in wasted "
+                   "bytes, only the copies nobody can reach; dive counts a deleted file as a "
+                   "0-byte copy, ignores what deleted folders held, and counts every copy "
+                   "(the one in use too) of a path written twice.")
+COLOURS = {"added": "#27ae60", "modified": "#d68910", "deleted": "#c0392b", None: "inherit"}
+MARKS = {"added": "+", "modified": "~", "deleted": "-", None: "&nbsp;"}
+
+
+def _label(node: TreeNode) -> str:
+    name = html.escape(node.name) + ("/" if node.is_dir else "")
+    if node.kind == "symlink":
+        name += f" → {html.escape(node.linkname)}"
+    where = f" <span style='color:#7f8c8d'>L{node.layer}</span>" if node.layer else ""
+    return (f"<span style='color:{COLOURS[node.mark]}'>{MARKS[node.mark]} {name}</span> "
+            f"<span style='color:#7f8c8d'>{human_size(node.size)}</span>{where}")
+
+
+def tree_html(node: TreeNode, merged: bool = False) -> str:
+    """A pruned tree as nested ``<details>`` (a folder opens on click), one line a file."""
+    parts = []
+    for child in node.children:
+        label = _label(child) if not merged else _label(child).replace("&nbsp;", "", 1)
+        if child.is_dir and (child.children or child.hidden):
+            parts.append(f"<details data-path='{html.escape(child.path)}'><summary>{label}"
+                         f"</summary>{tree_html(child, merged)}</details>")
+        else:
+            parts.append(f"<div data-path='{html.escape(child.path)}'>{label}</div>")
+    if node.hidden:
+        parts.append(f"<div style='color:#7f8c8d'>… and {node.hidden} more</div>")
+    return f"<div style='margin-left:1.1em'>{''.join(parts)}</div>"
+
+
 def waste_html(image: ImageLayers, limit: int = 15) -> str:
-    """The wasted copies, largest first, each with its reason."""
-    waste = image.waste()
-    head = (f"<p>Efficiency {image.efficiency:.1%}; wasted {human_size(waste.wasted_bytes)} "
-            f"(base image: {human_size(waste.base_bytes)}, your layers: "
-            f"{human_size(waste.own_bytes)}).</p>")
+    """The wasted copies, largest first, each with its reason; the kit's and dive's figures."""
+    waste, dive = image.waste(), image.dive()
+    head = (f"<p>Kit efficiency {image.efficiency:.1%}; wasted (unreachable) "
+            f"{human_size(waste.wasted_bytes)} (base image: {human_size(waste.base_bytes)}, "
+            f"your layers: {human_size(waste.own_bytes)}). dive would say "
+            f"{dive.efficiency:.1%} and {human_size(dive.wasted_bytes)}: "
+            f"{DIVE_DIFFERENCE}</p>")
     if not waste.files:
         return head + "<p><i>No wasted files: nothing was overwritten or deleted later.</i></p>"
     rows = "".join(f"<tr><td>{html.escape(r['path'])}</td><td>{r['size']}</td>"
@@ -124,6 +162,7 @@ class LayerExplorer(widgets.VBox):
         if self.image is None:
             return
         number = self.layer_picker.value
-        text = file_tree(self.image, None if number == MERGED else number)
-        self.tree.value = ("<pre style='max-height:300px;overflow:auto;font-size:85%'>"
-                           f"{html.escape(text) or '(no changes)'}</pre>")
+        tree = prune(layer_tree(self.image, None if number == MERGED else number))
+        body = tree_html(tree, merged=number == MERGED) if tree.children else "(no changes)"
+        self.tree.value = ("<div class='dockerlab-layer-tree' style='max-height:360px;"
+                           f"overflow:auto;font-family:monospace;font-size:85%'>{body}</div>")

@@ -143,13 +143,11 @@ def jupyterlab_server(notebook_dir, session_prefix, tmp_path_factory, chromium_p
 
 
 def lab_state_arguments(folder: Path) -> tuple[str, ...]:
-    """Settings and workspaces of our own, so the tests neither read nor write ~/.jupyter;
-    JupyterLab's news question is answered "no" in advance (it would cover widgets)."""
-    settings = folder / "user-settings"
-    notification = settings / "@jupyterlab" / "apputils-extension"
-    notification.mkdir(parents=True)
-    (notification / "notification.jupyterlab-settings").write_text('{"fetchNews": "false"}')
-    return (f"--LabApp.user_settings_dir={settings}",
+    """Settings and workspaces of our own, so the tests neither read nor write ~/.jupyter.
+
+    The settings folder starts empty, as a learner's does: JupyterLab's news question is not
+    answered in advance, the kit's own settings must keep it away (test_offline_lab.py)."""
+    return (f"--LabApp.user_settings_dir={folder / 'user-settings'}",
             f"--LabApp.workspaces_dir={folder / 'workspaces'}")
 
 

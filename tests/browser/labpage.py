@@ -120,7 +120,6 @@ class NotebookPage:
                                     timeout=timeout * 1000)
         self.wait_for_idle_kernel(timeout)
         self.wait_for_all_cells(timeout)
-        self.decline_news()
         return self
 
     def wait_for_all_cells(self, timeout: float = 90) -> None:
@@ -164,12 +163,6 @@ class NotebookPage:
                                    f"(server says {self.kernel_state()!r})")
             self.page.wait_for_timeout(300)  # (not time.sleep: the page must keep running)
 
-    def decline_news(self) -> None:
-        """Answer "No" to JupyterLab's news question, as a learner would (it hides buttons)."""
-        toast = self.page.locator(".Toastify__toast", has_text="Jupyter news")
-        if toast.count():  # the tests' settings answer it in advance; a learner's may not
-            toast.get_by_role("button", name="No", exact=True).click()
-
     # --- menus ----------------------------------------------------------------------------
     def menu(self, top: str, item: str) -> None:
         """Click ``top`` in the menu bar, then ``item`` (e.g. "Run", "Run All Cells")."""
@@ -188,7 +181,6 @@ class NotebookPage:
         Returns the cells as the page then shows them. Run All stops at the first failing
         cell, so the cells after it keep an empty prompt: :meth:`problems` reports that.
         """
-        self.decline_news()
         self.clear_outputs()
         return self.run("Run All Cells", timeout=timeout)
 

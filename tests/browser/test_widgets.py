@@ -21,7 +21,6 @@ CLICK_TIMEOUT = 60_000  # ms: a build or a `docker stop` on a busy 2-core machin
 
 def run_up_to(notebook, source: str):
     """Clear, run every cell above the one containing ``source``, run it; its widget view."""
-    notebook.decline_news()
     notebook.clear_outputs()
     index = next((c.index for c in notebook.cells() if c.kind == "code" and source in c.source),
                  None)
@@ -106,14 +105,22 @@ def test_layer_explorer_shows_what_one_layer_changed(open_notebook, notebook_dir
     index, widget = run_up_to(notebook, "LayerExplorer(lab")
     expect(widget.locator("table").first).to_be_visible(timeout=CLICK_TIMEOUT)
     layer = widget.locator("select")
-    tree = widget.locator("pre").first
+    tree = widget.locator(".dockerlab-layer-tree").first
     shown_first = tree.inner_text()
     options = [text.replace("\xa0", " ") for text in layer.locator("option").all_inner_texts()]
     assert options[0] == "merged view" and len(options) >= 3, options
 
     layer.select_option(index=2)  # the first layer the image built itself
     expect(tree).not_to_have_text(shown_first, timeout=CLICK_TIMEOUT)
-    assert re.search(r"^\s*\+", tree.inner_text(), re.M), "a layer lists the files it added"
+    assert re.search(r"^\s*\+", tree.inner_text().replace("\xa0", " "), re.M), \
+        "a layer lists the files it added"
+    folder = tree.locator("details").first  # a folder of the tree, closed at first
+    inside = folder.locator(":scope > div > *").first
+    expect(inside).to_be_hidden()
+    folder.locator(":scope > summary").click()  # the learner opens it
+    expect(folder).to_have_attribute("open", "")
+    expect(inside).to_be_visible()
+    assert re.search(r"\d+(\.\d+)? ?[kMG]?B", folder.inner_text()), "sizes are shown"
     notebook.screenshot("layer-explorer", widget)
 
     run_the_rest_and_check(notebook, index, notebook_dir, sessions_left)

@@ -4,6 +4,7 @@
 import pytest
 
 from dockerlab import containers as C
+from dockerlab import labels, networks
 from dockerlab.errors import (
     CommandNotFound,
     InvalidContainerState,
@@ -134,7 +135,12 @@ def test_a_memory_limit_gets_a_container_oom_killed(module_lab):
 
 def test_a_cpu_quota_throttles_a_busy_loop(module_lab):
     free, limited = C.throttle_comparison(module_lab, cpu_quota=20_000, samples=2)
-    assert limited.throttled_periods > 0 and free.throttled_periods == 0
+    assert free.throttled_periods == 0
+    # the quota holds the loop back only when the machine would give it more than its fifth
+    # of a CPU: when even the free loop got less than about that (a machine this busy),
+    # there was nothing to throttle
+    free_peak = max(s.cpu_percent for s in free.samples)
+    assert limited.throttled_periods > 0 or free_peak < 30, (free_peak, limited.samples)
     assert limited.loops > 0 and free.loops > 0  # both counted (their ratio depends on load)
     assert max(s.cpu_percent for s in limited.samples) < 40  # a fifth of a CPU, give or take
     assert all(s.memory_limit > 0 for s in limited.samples)
@@ -183,3 +189,38 @@ def test_an_operation_invalid_in_the_current_state(lab):
     assert C.operate(container, "remove").status == "removed"
     with pytest.raises(ObjectNotFound):
         C.operate(container, "start")
+
+
+# --- one way down: every start path checks limits, labels, and leaves nothing behind -------
+
+START_PATHS = {
+    "containers.launch": lambda lab, command, **options: C.launch(lab, command, **options),
+    "Lab.start": lambda lab, command, **options: lab.start(command, **options),
+    "Lab.run": lambda lab, command, **options: lab.run(command, **options),
+    "networks.start": lambda lab, command, **options: networks.start(lab, command, **options),
+}
+
+
+@pytest.mark.parametrize("path", sorted(START_PATHS))
+def test_every_start_path_checks_limits_and_removes_a_failed_start(lab, path):
+    start = START_PATHS[path]
+    with pytest.raises(ResourceLimitInvalid, match="minimum of 6 MiB"):
+        start(lab, "true", mem_limit="4m")
+    with pytest.raises(ResourceLimitInvalid, match="negative"):
+        start(lab, "true", cpu_quota=-5)
+    with pytest.raises(CommandNotFound, match="no-such-program"):
+        start(lab, ["no-such-program"])
+    assert lab.containers() == [], "nothing created, or what was created is removed"
+
+
+@pytest.mark.parametrize("path", ["containers.launch", "Lab.start", "networks.start"])
+def test_every_start_path_runs_a_string_through_sh_with_the_labels(lab, path):
+    container = START_PATHS[path](lab, "echo one; sleep 60", labels={"mine": "yes"})
+    assert container.status == "running", "the container comes back with its fresh state"
+    assert container.attrs["Config"]["Cmd"] == ["sh", "-c", "echo one; sleep 60"]
+    given = container.attrs["Config"]["Labels"]
+    assert given["mine"] == "yes" and given[labels.SESSION] == lab.session
+    assert given[labels.KIT] == labels.KIT_VALUE
+    C.remove_quietly(container)
+    C.remove_quietly(container)  # already gone: nothing to say
+    assert lab.containers() == []

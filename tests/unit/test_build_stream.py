@@ -10,6 +10,7 @@ import pytest
 
 from dockerlab.errors import BuildFailed
 from dockerlab.images.builder import BuildResult, StepParser, build, make_context
+from tests.unit.fakes import FakeEngine, image
 
 FIRST_BUILD = [
     {"stream": "Step 1/6 : FROM dockerlab/busybox"}, {"stream": "\n"},
@@ -115,42 +116,22 @@ def test_make_context_holds_dockerfile_and_files():
         assert tar.extractfile("app.txt").read() == b"hello"
 
 
-class FakeAPI:
-    """Just enough of APIClient for build(): a recorded stream, sizes, removals."""
-
-    def __init__(self, items=None, error=None):
-        self.items, self.error, self.removed = items or [], error, []
-
-    def build(self, **kwargs):
-        if self.error:
-            raise self.error
-        self.kwargs = kwargs
-        return iter(self.items)
-
-    def inspect_image(self, image):
-        # every step's image has one layer more than its parent, except the LABEL steps'
-        layers = {"a07953fc3856": 2, "e90a06409bb0": 3}.get(image, 3)
-        parent = "" if image == "f33672bb105e" else f"parent-of-{image}"
-        if image.startswith("parent-of-"):
-            layers = {"a07953fc3856": 1, "e90a06409bb0": 2}.get(image[10:], 3)
-        return {"Parent": parent, "RootFS": {"Layers": ["sha256:x"] * layers}}
-
-    def history(self, image):
-        return [{"Size": 100 if image in ("a07953fc3856", "e90a06409bb0") else 0}]
-
-    def remove_image(self, image, noprune=False):
-        self.removed.append(image)
-
-
-class FakeClient:
-    def __init__(self, api):
-        self.api = api
+def build_engine(items=(), error=None):
+    """An engine holding the images FIRST_BUILD makes, each on its parent: COPY and RUN add
+    a 100 B layer each, the LABEL steps none."""
+    chain = [("f33672bb105e", 1, 0), ("a07953fc3856", 2, 100), ("e90a06409bb0", 3, 100),
+             ("bbd6df0750c7", 3, 0), ("aa05c4f3d916", 3, 0), ("a71126fe31f8", 3, 0)]
+    images, parent = [], ""
+    for image_id, layers, size in chain:
+        images.append(image(image_id, layers, parent=parent, size=size))
+        parent = image_id
+    return FakeEngine(images, build_stream=items, build_error=error)
 
 
 def test_build_reports_every_step_live_and_returns_a_result():
     seen = []
-    api = FakeAPI(FIRST_BUILD)
-    result = build(FakeClient(api), "FROM x\n", tag="demo:1",
+    engine = build_engine(FIRST_BUILD)
+    result = build(engine.client, "FROM x\n", tag="demo:1",
                    on_step=lambda step: seen.append((step.number, step.status)))
     assert (1, "base") in seen and (3, "running") in seen and (3, "ran") in seen
     assert result.steps[1].size == 100 and result.steps[0].size is None
@@ -158,7 +139,8 @@ def test_build_reports_every_step_live_and_returns_a_result():
                                                           False]
     assert [step.row()["layer"] for step in result.steps[:4]] == ["", "100 B", "100 B",
                                                                  "no layer"]
-    assert api.kwargs["forcerm"] and api.kwargs["rm"] and api.kwargs["decode"]
+    asked = engine.asked("build")
+    assert asked["forcerm"] and asked["rm"] and asked["decode"] and asked["tag"] == "demo:1"
 
 
 def test_failed_step_raises_build_failed_and_removes_new_intermediate_images():
@@ -166,14 +148,16 @@ def test_failed_step_raises_build_failed_and_removes_new_intermediate_images():
         {"stream": "Step 2/4 : RUN echo new > /x"}, {"stream": "\n"},
         {"stream": " ---> Running in 0123456789ab\n"}, {"stream": " ---> 9999aaaabbbb\n"},
     ] + CACHED_THEN_FAIL[6:]
-    api = FakeAPI(items)
+    engine = FakeEngine([image("f33672bb105e"), image("effb3ea377f7", 2, parent="f33672bb105e"),
+                         image("9999aaaabbbb", 3, parent="effb3ea377f7")], build_stream=items)
     with pytest.raises(BuildFailed) as caught:
-        build(FakeClient(api), "FROM x\n")
+        build(engine.client, "FROM x\n")
     error = caught.value
     assert "Step 3/4 `RUN echo out; echo err >&2; exit 3` failed" in error.message
     assert "out\nerr" in error.message and "non-zero code: 3" in error.message
     assert error.step.startswith("RUN echo out") and error.output == "out\nerr"
-    assert api.removed == ["9999aaaabbbb"]  # not the base image, not cached images
+    assert engine.removed == ["9999aaaabbbb"]  # not the base image, not cached images
+    assert engine.asked("remove_image")["noprune"]
 
 
 def test_syntax_error_is_a_build_failed_paragraph():
@@ -182,7 +166,7 @@ def test_syntax_error_is_a_build_failed_paragraph():
                                    explanation="dockerfile parse error line 2: unknown "
                                                "instruction: FORM")
     with pytest.raises(BuildFailed, match="syntax error.*line 2: unknown instruction: FORM"):
-        build(FakeClient(FakeAPI(error=error)), "FROM x\nFORM y\n")
+        build(FakeEngine(build_error=error).client, "FROM x\nFORM y\n")
 
 
 def test_totals_leave_out_the_kits_label_steps_and_only_the_kits_labels_are_its_own():
@@ -205,4 +189,4 @@ def test_kit_step_count_reads_the_guards_labels():
         api = None
 
     assert kit_step_count(Guarded()) == 3
-    assert kit_step_count(FakeClient(FakeAPI())) == 0
+    assert kit_step_count(FakeEngine().client) == 0

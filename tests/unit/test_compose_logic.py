@@ -1,9 +1,8 @@
 """Pure logic of dockerlab.engine.compose: which Compose is chosen, and the file it is given."""
 
-from types import SimpleNamespace
-
 from dockerlab.engine import compose
 from dockerlab.engine.compose import ComposeTool
+from tests.unit.fakes import FakeLab
 
 PLUGIN = ComposeTool(("/usr/bin/docker", "compose"), "2.26.1-4")
 V2_BINARY = ComposeTool(("/usr/local/bin/docker-compose",), "2.29.7")
@@ -26,8 +25,7 @@ def test_a_tool_says_which_generation_it_is():
 
 
 def test_the_compose_file_has_no_obsolete_version_key_and_carries_the_labels():
-    lab = SimpleNamespace(base_image="dockerlab/busybox:latest",
-                          labels={"io.dockerlab.session": "s-1"})
+    lab = FakeLab(session="s-1")
     spec = compose.two_services(lab)
     assert "version" not in spec
     assert all(service["labels"] == lab.labels for service in spec["services"].values())

@@ -1,12 +1,10 @@
 """Events: parsing, filters, summaries, the timeline, and the live widget's life cycle.
 
-The widget is fed by a fake client whose stream blocks like the engine's until closed; the
-real engine is in tests/integration/test_events_engine.py.
+The widget is fed by the shared fake engine (tests/unit/fakes.py), whose event stream blocks
+like the engine's until closed; the real engine is in tests/integration/test_events_engine.py.
 """
 
 from __future__ import annotations
-
-import queue
 
 import pytest
 from IPython.core.interactiveshell import InteractiveShell
@@ -27,6 +25,7 @@ from dockerlab.widgets.events_view import (
     live_views,
     render_rows,
 )
+from tests.unit.fakes import EventStream, FakeEngine
 
 T0 = 1_795_801_608_956_170_738
 
@@ -94,67 +93,38 @@ def test_render_rows_shows_the_newest_and_counts_the_rest():
     assert "destroy" in table and ">create<" in table and ">start<" not in table
 
 
-class FakeStream:
-    """Blocks like the engine's ``GET /events`` until closed (from any thread)."""
-
-    def __init__(self):
-        self.items: queue.Queue = queue.Queue()
-        self.closed = False
-
-    def __iter__(self):
-        while True:
-            item = self.items.get()
-            if item is None:
-                return
-            yield item
-
-    def close(self):
-        self.closed = True
-        self.items.put(None)
-
-
-class FakeClient:
-    def __init__(self):
-        self.stream = FakeStream()
-        self.asked = None
-
-    def events(self, **kwargs):
-        self.asked = kwargs
-        return self.stream
-
-
 @pytest.fixture
 def view():
-    client = FakeClient()
-    shown = EventsView(client, event_filters(type="container"), max_rows=3)
-    yield client, shown
+    engine = FakeEngine()
+    shown = EventsView(engine.client, event_filters(type="container"), max_rows=3)
+    yield engine, shown
     shown.close()
 
 
 def test_the_view_updates_as_events_arrive(view):
-    client, shown = view
-    assert client.asked["filters"] == {"type": ["container"]}
+    engine, shown = view
+    assert engine.asked("events")["filters"] == {"type": ["container"]}
+    assert engine.asked("events")["decode"]
     assert "live" in shown.status.value
-    for item in LIFE[:3]:
-        client.stream.items.put(item)
+    engine.event_stream.emit(*LIFE[:3])
     died = shown.wait_for("die", "web", timeout=10)
     assert died.exit_code == 3
     assert "die" in shown.table.value and "3 events" in shown.status.value
 
 
 def test_the_stop_button_closes_the_stream(view):
-    client, shown = view
+    engine, shown = view
     shown.stop_button.click()
-    assert client.stream.closed and not shown.running
+    assert engine.event_stream.closed and not shown.running
     assert not shown._thread.is_alive()
     assert "closed" in shown.status.value and shown.stop_button.disabled
     assert shown not in live_views()
 
 
 def test_closing_the_widget_closes_the_stream(view):
-    client, shown = view
+    engine, shown = view
     shown.close()
-    assert client.stream.closed and not shown._thread.is_alive()
+    assert engine.event_stream.closed and not shown._thread.is_alive()
 
 
 def test_wait_for_an_event_that_never_comes_is_a_clear_error(view):
@@ -165,40 +135,32 @@ def test_wait_for_an_event_that_never_comes_is_a_clear_error(view):
 
 
 def test_an_interrupted_cell_closes_every_live_stream(view):
-    client, shown = view
+    engine, shown = view
     shell = InteractiveShell.instance()
     assert install_interrupt_hook(shell)
     shell.run_cell("1 + 1")
     assert shown.running  # a normal cell leaves it open
     shell.run_cell("raise KeyboardInterrupt")
-    assert client.stream.closed and not shown.running
+    assert engine.event_stream.closed and not shown.running
     assert not shown._thread.is_alive()
 
 
 def test_a_closed_stream_event_list_stays_readable(view):
-    client, shown = view
-    client.stream.items.put(LIFE[0])
+    engine, shown = view
+    engine.event_stream.emit(LIFE[0])
     shown.wait_for("create", timeout=10)
     shown.close()
     assert [e.action for e in shown.events] == ["create"]
     assert isinstance(shown.events[0], Event)
 
 
-class BrokenStream(FakeStream):
-    """The engine goes away while the view reads: the connection breaks."""
-
-    def __iter__(self):
-        import requests
-
-        raise requests.exceptions.ConnectionError("('Connection aborted.', "
-                                                  "RemoteDisconnected('closed'))")
-        yield  # a generator, like the real stream
-
-
 def test_an_engine_that_goes_away_stops_the_view_with_a_clear_status():
-    client = FakeClient()
-    client.stream = BrokenStream()
-    shown = EventsView(client)
+    import requests
+
+    broken = requests.exceptions.ConnectionError("('Connection aborted.', "
+                                                 "RemoteDisconnected('closed'))")
+    engine = FakeEngine(event_stream=EventStream(error=broken))  # the engine goes away
+    shown = EventsView(engine.client)
     shown._thread.join(timeout=10)
     try:
         assert type(shown.error).__name__ == "EngineUnreachable"

@@ -1,11 +1,13 @@
 """How dockerlab.launcher builds JupyterLab's command line and environment (no server started)."""
 
+import json
+import os
 import socket
 from pathlib import Path
 
 import pytest
 
-from dockerlab import launcher
+from dockerlab import lab_settings, launcher
 from dockerlab.errors import LabStartFailed
 
 
@@ -26,6 +28,36 @@ def test_the_command_sends_no_traffic_off_the_machine():
 
     assert "--LabApp.news_url=None" in command
     assert "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate" in command
+    assert "--LabApp.extension_manager=readonly" in command  # the pypi one asks pypi.org
+
+
+def test_the_kits_labconfig_disables_the_news_plugin_and_defaults_to_never(tmp_path):
+    folder = lab_settings.write_config_dir(tmp_path / "settings")
+    page = json.loads((folder / "labconfig" / "page_config.json").read_text())
+    defaults = json.loads((folder / "labconfig" / "default_setting_overrides.json").read_text())
+
+    assert page["disabledExtensions"] == {"@jupyterlab/apputils-extension:announcements": True}
+    assert defaults["@jupyterlab/apputils-extension:notification"] == {
+        "fetchNews": "false", "checkForUpdates": False}
+
+
+def test_the_kits_config_folder_comes_first_on_the_config_path_of_the_lab_only(tmp_path):
+    env = launcher.lab_environment("t", base={"JUPYTER_CONFIG_PATH": "/mine"},
+                                   config_dir=tmp_path)
+
+    assert env["JUPYTER_CONFIG_PATH"] == f"{tmp_path}{os.pathsep}/mine"
+    assert launcher.lab_environment("t", base={}, config_dir=tmp_path)[
+        "JUPYTER_CONFIG_PATH"] == str(tmp_path)
+    assert "JUPYTER_CONFIG_PATH" not in launcher.lab_environment("t", base={})
+
+
+def test_the_lab_opens_on_notebook_00_when_the_folder_has_it(tmp_path):
+    assert "--LabApp.default_url=/lab" in launcher.lab_command(tmp_path, 1)
+    (tmp_path / "00_welcome.ipynb").write_text("{}")
+
+    assert "--LabApp.default_url=/lab/tree/00_welcome.ipynb" in launcher.lab_command(tmp_path, 1)
+    lab = launcher.RunningLab(tmp_path, 8123, "tok", process=None)
+    assert lab.start_url() == "http://127.0.0.1:8123/lab/tree/00_welcome.ipynb?token=tok"
 
 
 def test_root_gets_allow_root_and_extra_arguments_come_last(tmp_path):

@@ -1,4 +1,4 @@
-"""The lean tar reader, LayerStream over a fake engine, base-image detection, the charts."""
+"""The lean tar reader, LayerStream over the shared fake engine, base-image detection, the charts."""
 
 from __future__ import annotations
 
@@ -7,10 +7,12 @@ import tarfile
 
 import pytest
 
+from dockerlab.errors import ImageMissing
 from dockerlab.images.builder import BuildResult, StepParser
-from dockerlab.images.layers import LayerStream, base_layer_count, read_save_stream
+from dockerlab.images.layers import LayerStream, base_layer_count, read_image, read_save_stream
 from dockerlab.images.pictures import build_steps_chart, layer_sizes_chart
 from dockerlab.images.tarstream import ByteStream, iter_tar, parse_header
+from tests.unit.fakes import FakeEngine, image
 from tests.unit.test_build_stream import FIRST_BUILD
 from tests.unit.test_layers_archives import (
     HISTORY,
@@ -104,28 +106,7 @@ def test_stream_ending_between_members_is_an_end():
     assert [m.info.name for m in iter_tar(chunked(good[:1024]))] == ["f"]
 
 
-# --- LayerStream over a fake engine -------------------------------------------------------------
-
-
-class FakeAPI:
-    def __init__(self, archive: bytes, images=None):
-        self.archive = archive
-        self.images_by_id = images or {}
-
-    def get_image(self, name, chunk_size=None):
-        return (self.archive[i:i + 4096] for i in range(0, len(self.archive), 4096))
-
-    def inspect_image(self, name):
-        return self.images_by_id[name]
-
-    def images(self):
-        return [{"Id": key, "RepoTags": attrs.get("RepoTags")}
-                for key, attrs in self.images_by_id.items()]
-
-
-class FakeClient:
-    def __init__(self, api):
-        self.api = api
+# --- LayerStream over the shared fake engine -------------------------------------------------------------
 
 
 @pytest.mark.parametrize("layout", ["docker", "oci", "oci-gzip"])
@@ -133,8 +114,8 @@ def test_layer_stream_yields_each_layer_tar_with_its_diff_id(layout):
     config = config_for(LAYERS, HISTORY)
     archive = classic_archive(LAYERS, config) if layout == "docker" else \
         oci_archive(LAYERS, config, compress=layout == "oci-gzip")
-    client = FakeClient(FakeAPI(archive, {"demo:1": {"Id": "x"}}))
-    stream = LayerStream(client, "demo:1")
+    engine = FakeEngine([image("sha256:" + "d" * 64, tags=["demo:1"])], archive=archive)
+    stream = LayerStream(engine.client, "demo:1")
     names = {}
     for layer in stream:
         members = [member.name for member in layer.tar]
@@ -142,44 +123,58 @@ def test_layer_stream_yields_each_layer_tar_with_its_diff_id(layout):
     assert set(names) == {digest(layer) for layer in LAYERS}
     assert "data/.wh.big" in names[digest(LAYERS[2])]
     assert stream.image.diff_ids == [digest(layer) for layer in LAYERS]
+    assert engine.asked("get_image")["name"] == "demo:1"
     with tarfile.open(fileobj=io.BytesIO(LAYERS[1])) as reference:
         assert names[digest(LAYERS[1])] == reference.getnames()
 
 
 def test_extractfile_reads_contents_through_the_layer_stream():
     config = config_for(LAYERS, HISTORY)
-    client = FakeClient(FakeAPI(classic_archive(LAYERS, config), {"demo:1": {"Id": "x"}}))
+    engine = FakeEngine([image("sha256:" + "d" * 64, tags=["demo:1"])],
+                        archive=classic_archive(LAYERS, config))
     sizes = {}
-    for layer in LayerStream(client, "demo:1"):
+    for layer in LayerStream(engine.client, "demo:1"):
         for member in layer.tar:
             if member.isfile():
                 sizes[member.name] = len(layer.tar.extractfile(member).read())
     assert sizes["data/big"] == 300 and sizes["bin/sh"] == 1000
 
 
+def test_reading_an_image_the_engine_does_not_have_is_the_kits_error_before_any_save():
+    engine = FakeEngine([image("sha256:" + "d" * 64, tags=["demo:1"])], archive=b"not read")
+    with pytest.raises(ImageMissing, match="not in the engine's local store"):
+        read_image(engine.client, "demo:2")
+    assert [call for call, _ in engine.calls] == ["inspect_image"]  # no `docker save` asked
+
+
+def test_read_image_marks_the_layers_of_the_tagged_base():
+    config = config_for(LAYERS, HISTORY)
+    base_ids = [digest(LAYERS[0])]
+    engine = FakeEngine([image("sha256:" + "b" * 64, base_ids, tags=["dockerlab/busybox:latest"]),
+                         image("sha256:" + "d" * 64, [digest(layer) for layer in LAYERS],
+                               parent="sha256:" + "b" * 64, tags=["demo:1"])],
+                        archive=classic_archive(LAYERS, config))
+    layers = read_image(engine.client, "demo:1")
+    assert layers.image_id == "sha256:" + "d" * 64
+    assert [layer.base for layer in layers.layers] == [True] + [False] * (len(LAYERS) - 1)
+
+
 # --- base image detection --------------------------------------------------------------------
 
 
-def _attrs(layers, parent="", tags=None):
-    return {"Id": "", "Parent": parent, "RepoTags": tags or [], "RootFS": {"Layers": layers}}
-
-
 def test_base_is_the_nearest_tagged_ancestor():
-    images = {"app": _attrs(["l1", "l2", "l3"], parent="mid"),
-              "mid": _attrs(["l1", "l2", "l3"], parent="base"),
-              "base": _attrs(["l1"], tags=["dockerlab/busybox:latest"])}
-    client = FakeClient(FakeAPI(b"", images))
-    assert base_layer_count(client, "app", ["l1", "l2", "l3"]) == 1
+    engine = FakeEngine([image("app", ["l1", "l2", "l3"], parent="mid"),
+                         image("mid", ["l1", "l2", "l3"], parent="base"),
+                         image("base", ["l1"], tags=["dockerlab/busybox:latest"])])
+    assert base_layer_count(engine.client, "app", ["l1", "l2", "l3"]) == 1
 
 
 def test_base_by_longest_layer_prefix_when_there_is_no_parent_chain():
-    images = {"app": _attrs(["l1", "l2", "l3"], tags=["app:1"]),
-              "small": _attrs(["l1"], tags=["small:1"]),
-              "bigger": _attrs(["l1", "l2"], tags=["bigger:1"]),
-              "other": _attrs(["zz"], tags=["other:1"])}
-    for key, attrs in images.items():
-        attrs["Id"] = key
-    client = FakeClient(FakeAPI(b"", images))
+    engine = FakeEngine([image("app", ["l1", "l2", "l3"], tags=["app:1"]),
+                         image("small", ["l1"], tags=["small:1"]),
+                         image("bigger", ["l1", "l2"], tags=["bigger:1"]),
+                         image("other", ["zz"], tags=["other:1"])])
+    client = engine.client
     assert base_layer_count(client, "app", ["l1", "l2", "l3"]) == 2
     assert base_layer_count(client, "app", ["l1", "l2", "l3"], base="small") == 1
     assert base_layer_count(client, "app", ["l1", "l2", "l3"], base="other") == 0

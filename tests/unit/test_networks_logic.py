@@ -7,6 +7,7 @@ from matplotlib.figure import Figure
 from dockerlab import networks
 from dockerlab.errors import DockerLabError
 from dockerlab.networks import apps, topology
+from tests.unit.fakes import FakeEngine, FakeLab
 
 IP_ADDR = """\
 1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue qlen 1000
@@ -179,37 +180,46 @@ def test_the_web_command_writes_the_page_only_when_one_is_given():
     assert apps.page_command("<p>x</p>").startswith('printf "%s" "$PAGE" > /var/www/index.html')
 
 
-def _fake_lab(message, holders=()):
-    from types import SimpleNamespace
-
+def _fake_lab(holders=()):
+    """An engine whose containers ``holders`` publish host port 8080."""
     from dockerlab.errors import ContainerError
 
-    containers = SimpleNamespace(list=lambda filters: [SimpleNamespace(name=n) for n in holders])
-    return SimpleNamespace(explain=lambda error: ContainerError(message),
-                           client=SimpleNamespace(containers=containers))
+    return FakeLab(FakeEngine(containers={name: [8080] for name in holders}),
+                   kind=ContainerError)
 
 
 def test_a_start_failure_on_a_taken_port_names_the_holder():
     from dockerlab.errors import PortTaken
 
-    lab = _fake_lab("Bind for 127.0.0.1:8080 failed: port is already allocated", ["web-1"])
-    error = networks._start_failed(lab, Exception(), "web-2")
+    lab = _fake_lab(["web-1"])
+    error = networks._start_failed(
+        lab, Exception("Bind for 127.0.0.1:8080 failed: port is already allocated"), "web-2")
     assert isinstance(error, PortTaken)
     assert "host port 127.0.0.1:8080 is already taken by container web-1" in error.message
     assert "was removed" in error.message
+    assert lab.engine.asked("containers.list")["filters"] == {"publish": "8080"}
+
+
+def test_a_port_no_container_publishes_is_held_by_another_program():
+    from dockerlab.errors import ContainerError
+
+    lab = FakeLab(FakeEngine(containers={"web-1": [9090]}), kind=ContainerError)
+    error = networks._start_failed(
+        lab, Exception("Bind for 127.0.0.1:8080 failed: port is already allocated"), "web-2")
+    assert "127.0.0.1:8080 is already taken by another program" in error.message
 
 
 def test_a_missing_docker0_is_explained():
-    lab = _fake_lab("failed to create endpoint x on network bridge: adding interface veth1 to "
-                    "bridge docker0 failed: could not find bridge docker0: route ip+net: no "
-                    "such network interface")
-    error = networks._start_failed(lab, Exception(), "x")
+    refusal = Exception("failed to create endpoint x on network bridge: adding interface veth1 "
+                        "to bridge docker0 failed: could not find bridge docker0: route ip+net: "
+                        "no such network interface")
+    error = networks._start_failed(_fake_lab(), refusal, "x")
     assert "docker0 is gone" in error.message and "Restart the engine" in error.advice
 
 
 def test_other_start_failures_keep_the_engines_words():
-    lab = _fake_lab("The engine refused the request: something else.")
-    assert networks._start_failed(lab, Exception(), "x").message == \
+    refusal = Exception("The engine refused the request: something else.")
+    assert networks._start_failed(_fake_lab(), refusal, "x").message == \
         "The engine refused the request: something else."
 
 

@@ -1,11 +1,10 @@
 """Pure logic of dockerlab.volumes: mount specs, refusals, and the prune filter."""
 
-from types import SimpleNamespace
-
 import pytest
 
 from dockerlab import labels, volumes
 from dockerlab.errors import BindSourceMissing
+from tests.unit.fakes import FakeEngine, FakeLab
 
 
 def test_named_volume_mount_is_a_volume_mount():
@@ -46,34 +45,27 @@ def test_host_directory_is_temporary():
     assert not path.exists()
 
 
-class _FakeAPI:
-    api_version = "1.41"
-
-    def __init__(self):
-        self.filters = None
-
-    def prune_volumes(self, filters=None):
-        self.filters = filters
-        return {"VolumesDeleted": ["b", "a"], "SpaceReclaimed": 0}
-
-
 def _fake_lab(version="1.41"):
-    api = _FakeAPI()
-    api.api_version = version
-    return SimpleNamespace(session="s-123456", client=SimpleNamespace(api=api)), api
+    """A session's two volumes and another session's one, on an engine speaking ``version``."""
+    lab = FakeLab(FakeEngine(api_version=version), session="s-123456")
+    lab.engine.volumes = {"b": lab.labels, "other": FakeLab(session="s-999999").labels,
+                          "a": lab.labels}
+    return lab, lab.engine
 
 
 def test_prune_always_filters_on_the_session_labels():
-    lab, api = _fake_lab()
+    lab, engine = _fake_lab()
     assert volumes.prune_volumes(lab) == ["a", "b"]
-    assert api.filters == labels.session_filter("s-123456")
+    assert engine.asked("prune_volumes")["filters"] == labels.session_filter("s-123456")
+    assert list(engine.volumes) == ["other"]
 
 
 def test_prune_on_newer_engines_asks_for_named_volumes_too():
-    lab, api = _fake_lab("1.43")
+    lab, engine = _fake_lab("1.43")
     volumes.prune_volumes(lab)
-    assert api.filters["all"] == ["true"]
-    assert api.filters["label"] == labels.session_filter("s-123456")["label"]
+    filters = engine.asked("prune_volumes")["filters"]
+    assert filters["all"] == ["true"]
+    assert filters["label"] == labels.session_filter("s-123456")["label"]
 
 
 @pytest.mark.parametrize("version, spares", [("1.41", False), ("1.42", True), ("1.45", True)])

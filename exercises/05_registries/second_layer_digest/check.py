@@ -7,10 +7,14 @@ from dockerlab.registry.local import exercise_image
 TITLE = "The second layer's digest, over HTTP"
 FUNCTION = "second_layer_digest"
 HINTS = [
-    "The manifest lists the layers in order, base layer first: "
-    "`api.manifest(repository, tag).layers` is that list.",
-    "Each layer is a dict with `mediaType`, `size` and `digest`; the second one is at "
-    "index 1.",
+    "A tag names a manifest, a small JSON document that lists the image's blobs by digest: "
+    "one config, then the layers in order, base layer first. Every blob is fetched by its "
+    "digest (content addressing).",
+    "`api.manifest(repository, tag)` asks the registry for it (GET /v2/<name>/manifests/"
+    "<tag>); its `.layers` is the list of layer descriptors, `.config` the config's.",
+    "Each layer descriptor is a dict with `mediaType`, `size` and `digest`; the layers are "
+    "counted from the base, so the second is at index 1. The config's `diff_ids` are "
+    "digests of the uncompressed layers: not what the manifest lists.",
 ]
 
 
@@ -25,6 +29,10 @@ def check(lab, answer):
     expect(answer != manifest.config["digest"],
            "That is the config blob's digest (the image ID), not a layer's.")
     expect(answer != first, "That is the first (base) layer; the second one comes after it.")
+    diff_ids = api.config(repository, manifest)["rootfs"]["diff_ids"]
+    expect(answer not in diff_ids,
+           "That is a diff ID from the image config: the digest of an uncompressed layer. "
+           "The manifest lists the digest of the blob the registry stores (compressed).")
     image = lab.client.images.get(lab.base_image)
     expect(answer not in image.attrs["RootFS"]["Layers"] and answer == second,
            "Take the digest from the registry's manifest (the compressed layer), not a diff "
