@@ -21,7 +21,8 @@ CONTAINERD_STORE_TESTS="tests/unit tests/integration/test_layers_engine.py \
   tests/integration/test_engine_facts.py tests/integration/test_sockets.py \
   tests/integration/test_lab_session.py tests/exercises notebooks/00_welcome.ipynb \
   notebooks/01_images_and_layers.ipynb \
-  notebooks/02_dockerfile_and_build_cache.ipynb notebooks/05_registries.ipynb"
+  notebooks/02_dockerfile_and_build_cache.ipynb notebooks/02b_dockerfile_instructions.ipynb \
+  notebooks/05_registries.ipynb"
 CGROUP_V2_TESTS="tests/unit/test_linux_logic.py tests/integration/test_linux_host.py \
   tests/integration/test_linux_helper.py \
   tests/integration/test_containers.py::test_a_memory_limit_gets_a_container_oom_killed \

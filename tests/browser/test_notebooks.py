@@ -22,7 +22,7 @@ RUN_BY_WIDGET_TESTS = ("01_images_and_layers.ipynb", "02_dockerfile_and_build_ca
                        "03_containers.ipynb", "04_daemon_and_api.ipynb",
                        "05_registries.ipynb")
 
-NOTEBOOK_FILES = sorted(path.name for path in NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+NOTEBOOK_FILES = sorted(path.name for path in NOTEBOOKS.glob("[0-9][0-9]*_*.ipynb"))
 #: run with Run All Cells here
 RUN_ALL = [name for name in NOTEBOOK_FILES if name not in RUN_BY_WIDGET_TESTS]
 
