@@ -94,7 +94,8 @@ def start_hub(settings: dict, settings_file: Path) -> subprocess.Popen:
     process = subprocess.Popen([hub, "-f", str(state / "jupyterhub_config.py")], cwd=state,
                                env={**os.environ, SETTINGS_ENV: str(settings_file)},
                                stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    api = f"http://127.0.0.1:{settings['hub_port']}/hub/api/"
+    api = f"{url(settings)}hub/api/"  # through the proxy: it answers once the routes are in
+    context = _trusting(settings)
     deadline = time.monotonic() + START_TIMEOUT
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -102,13 +103,24 @@ def start_hub(settings: dict, settings_file: Path) -> subprocess.Popen:
                             f"{tail(state / 'jupyterhub.log')}",
                             f"Its log is {state / 'jupyterhub.log'}.")
         try:
-            with urllib.request.urlopen(api, timeout=2):
+            with urllib.request.urlopen(api, timeout=2, context=context):
                 return process
         except OSError:
             time.sleep(0.5)
     stop_hub(process)
     raise NeedsRoot(f"JupyterHub did not answer within {START_TIMEOUT} s.",
                     f"Its log is {state / 'jupyterhub.log'}:\n{tail(state / 'jupyterhub.log')}")
+
+
+def _trusting(settings: dict):
+    """An SSL context trusting the kit's own authority (for an HTTPS classroom)."""
+    import ssl
+
+    if not settings["tls"]:
+        return None
+    context = ssl.create_default_context(cafile=str(Path(settings["cert"]).parent / "ca.pem"))
+    context.check_hostname = False  # the address may be 0.0.0.0; the CA is ours alone
+    return context
 
 
 def tail(path: Path, lines: int = 15) -> str:
@@ -180,7 +192,8 @@ def _interrupt(*_) -> None:
 def serve(learners: int, listen: str = "127.0.0.1", port: int = 8000) -> int:
     """``dockerlab classroom``: start, wait for Ctrl-C (or SIGTERM), stop everything."""
     process = None
-    previous = signal.signal(signal.SIGTERM, _interrupt)
+    previous = {number: signal.signal(number, _interrupt)  # SIGINT too: a background job
+                for number in (signal.SIGTERM, signal.SIGINT)}  # starts with it ignored
     try:
         _, process = start(learners, listen, port)
         say("running; Ctrl-C stops the class")
@@ -191,5 +204,6 @@ def serve(learners: int, listen: str = "127.0.0.1", port: int = 8000) -> int:
         pass
     finally:
         shutdown(process)
-        signal.signal(signal.SIGTERM, previous)
+        for number, handler in previous.items():
+            signal.signal(number, handler)
     return 0

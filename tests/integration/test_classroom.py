@@ -1,0 +1,190 @@
+"""`dockerlab classroom` for real: JupyterHub, three learners logged in through the hub's HTTP
+API, each on their own engine (nothing of one visible to another, the socket closed to the
+others), a wrong workshop code refused, the instructor's view listing them, and a shutdown
+that leaves no learner engine or process behind. Needs root and dockerd (the lanes have
+both); takes about a minute on the debian13 lane."""
+
+import json
+import pwd
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+from dockerlab.classroom import engines, users
+from dockerlab.engine.private import RUN_BASE, availability
+
+pytestmark = pytest.mark.skipif(availability() is not None,
+                                reason=f"no classroom here: {availability()}")
+
+PORT = 8042
+HUB = f"http://127.0.0.1:{PORT}"
+STATE = Path("/var/lib/dockerlab/classroom")
+LEARNERS = ["Ada Lovelace", "Zoë", "bob"]
+NAMES = ["dl-ada-lovelace", "dl-zoe", "dl-bob"]
+
+
+def _login(name, password):
+    session = requests.Session()
+    session.get(f"{HUB}/hub/login", timeout=30)
+    reply = session.post(f"{HUB}/hub/login?next=", timeout=120, allow_redirects=False,
+                         data={"username": name, "password": password,
+                               "_xsrf": session.cookies.get("_xsrf")})
+    return session, reply
+
+
+def _api(session, method, path, **kwargs):
+    headers = {"X-XSRFToken": session.cookies.get("_xsrf", path="/hub/") or ""}
+    return session.request(method, f"{HUB}/hub/api/{path}", headers=headers, timeout=120,
+                           **kwargs)
+
+
+def _server_environment(name):
+    """The environment of the learner's running Jupyter server (read from /proc)."""
+    uid = pwd.getpwnam(name).pw_uid
+    for pid in users.processes_of(uid):
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+        if b"jupyterhub-singleuser" in cmdline:
+            raw = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
+            return dict(item.decode().split("=", 1) for item in raw if b"=" in item)
+    raise AssertionError(f"no Jupyter server runs as {name}")
+
+
+def _as(name, code, env):
+    """Run Python ``code`` as the learner ``name`` with ``env`` (their server's)."""
+    keep = {k: env[k] for k in ("DOCKER_HOST", "DOCKERLAB_STATE_DIR", "HOME", "PATH")}
+    return subprocess.run(["runuser", "-u", name, "--", "env", *[f"{k}={v}" for k, v in
+                                                                  keep.items()],
+                           sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120)
+
+
+@pytest.fixture(scope="module")
+def classroom():
+    began = time.monotonic()
+    process = subprocess.Popen([sys.executable, "-m", "dockerlab", "classroom", "--learners",
+                                "3", "--port", str(PORT)], stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True)
+    lines = []
+    for line in process.stdout:
+        lines.append(line)
+        if "running; Ctrl-C" in line or process.poll() is not None:
+            break
+    assert "running; Ctrl-C" in "".join(lines), "".join(lines)
+    print(f"hub up in {time.monotonic() - began:.1f} s")
+    settings = json.loads((STATE / "settings.json").read_text())
+    yield {"process": process, "settings": settings, "lines": lines}
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=120)
+
+
+@pytest.fixture(scope="module")
+def servers(classroom):
+    """Every learner logged in with the workshop code and their server started."""
+    code = classroom["settings"]["code"]
+    sessions = {}
+    began = time.monotonic()
+    for typed, name in zip(LEARNERS, NAMES, strict=True):
+        session, reply = _login(typed, code)
+        assert reply.status_code == 302, reply.text[-500:]
+        assert _api(session, "GET", "user").json()["name"] == name
+        assert _api(session, "POST", f"users/{name}/server").status_code in (201, 202)
+        sessions[name] = session
+    for name, session in sessions.items():
+        deadline = time.monotonic() + 300
+        while not _api(session, "GET", "user").json()["servers"].get("", {}).get("ready"):
+            assert time.monotonic() < deadline, f"{name}'s server did not start"
+            time.sleep(1)
+    print(f"3 servers (users, engines, base images) ready in {time.monotonic() - began:.1f} s")
+    return sessions
+
+
+def test_a_wrong_workshop_code_is_refused(classroom):
+    _, reply = _login("mallory", "not-the-code")
+    assert reply.status_code == 403
+    assert "Invalid username or password" in reply.text
+
+
+def test_a_name_the_machine_cannot_use_is_refused_with_what_to_type(classroom):
+    _, reply = _login("李雷", classroom["settings"]["code"])
+    assert reply.status_code == 403
+    assert "Latin letters" in reply.text
+
+
+def test_each_learner_has_their_own_engine(servers):
+    hosts = {name: _server_environment(name)["DOCKER_HOST"] for name in NAMES}
+    assert len(set(hosts.values())) == 3
+    for name, host in hosts.items():
+        socket = Path(host.removeprefix("unix://"))
+        info = socket.stat()
+        assert info.st_mode & 0o777 == 0o660
+        assert info.st_gid == pwd.getpwnam(name).pw_gid and info.st_uid == 0
+    ada, zoe, _ = NAMES
+    env = {name: _server_environment(name) for name in NAMES}
+    made = _as(ada, "import docker; c = docker.from_env(); "
+               "c.volumes.create('adas-own', labels={'dockerlab.test': 'classroom'}); "
+               "print(sorted(v.name for v in c.volumes.list()))", env[ada])
+    assert made.returncode == 0 and "adas-own" in made.stdout, made.stderr
+    seen = _as(zoe, "import docker; print(sorted(v.name for v in "
+               "docker.from_env().volumes.list()))", env[zoe])
+    assert seen.returncode == 0 and "adas-own" not in seen.stdout, seen.stderr
+    images = _as(zoe, "import docker; print([t for i in docker.from_env().images.list() "
+                 "for t in i.tags])", env[zoe])
+    assert "dockerlab" in images.stdout  # the offline base images, built in her own engine
+    adas = env[ada]["DOCKER_HOST"]
+    other = _as(zoe, f"import docker; docker.DockerClient(base_url='{adas}').ping()", env[zoe])
+    assert other.returncode != 0 and re.search(r"Permission denied|PermissionError",
+                                               other.stderr), other.stderr
+    home = _as(zoe, f"import os; os.listdir('{env[ada]['HOME']}')", env[zoe])
+    assert home.returncode != 0 and "PermissionError" in home.stderr
+
+
+def test_the_instructor_view_lists_every_learner(classroom, servers):
+    ada = NAMES[0]
+    recorded = _as(ada, "from dockerlab import progress; progress.append(progress.make_record("
+                   "'00_welcome/first_container', 'correct', hints=2))",
+                   _server_environment(ada))
+    assert recorded.returncode == 0, recorded.stderr
+    settings = classroom["settings"]
+    session, reply = _login(settings["instructor"], settings["instructor_password"])
+    assert reply.status_code == 302
+    shown = session.get(f"{HUB}/services/instructor/progress.json", timeout=60)
+    assert shown.status_code == 200, shown.text[-500:]
+    rows = {row["learner"]: row for row in shown.json()["learners"]}
+    assert set(rows) == set(NAMES)
+    assert rows[ada]["cells"]["00_welcome/first_container"] == {
+        "status": "correct", "hints": 2, "checks": 1, "solution_shown": False}
+    assert rows["dl-zoe"]["cells"]["00_welcome/first_container"]["status"] == "not attempted"
+    csv = session.get(f"{HUB}/services/instructor/progress.csv", timeout=60)
+    assert csv.text.splitlines()[0].startswith("learner,last activity (UTC),")
+    page = session.get(f"{HUB}/services/instructor/", timeout=60)
+    assert all(name in page.text for name in NAMES)
+    learner = servers["dl-bob"].get(f"{HUB}/services/instructor/progress.json", timeout=60)
+    assert learner.status_code == 403 or "learners" not in learner.text
+
+
+def test_shutdown_leaves_no_learner_engine_or_process(classroom, servers):
+    uids = [pwd.getpwnam(name).pw_uid for name in NAMES]
+    assert len(engines.running_engines()) == 3
+    process = classroom["process"]
+    began = time.monotonic()
+    process.send_signal(signal.SIGTERM)
+    rest, _ = process.communicate(timeout=180)
+    print(f"shutdown in {time.monotonic() - began:.1f} s")
+    assert "stopped: 3 learner engines" in rest, rest
+    assert process.returncode == 0
+    assert [uid for uid in uids if users.processes_of(uid)] == []
+    assert engines.running_engines() == []
+    assert not any(p.name.startswith("classroom-") for p in RUN_BASE.glob("*"))
+    dockerds = subprocess.run(["pgrep", "-a", "dockerd"], capture_output=True, text=True).stdout
+    assert "classroom-" not in dockerds
+    assert "jupyterhub" not in subprocess.run(["pgrep", "-a", "-f", "jupyterhub"],
+                                              capture_output=True, text=True).stdout
+    links = subprocess.run(["ip", "-o", "link"], capture_output=True, text=True).stdout
+    assert not any(f"dlb-{uid}" in links for uid in uids)
