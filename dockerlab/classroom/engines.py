@@ -18,11 +18,14 @@ import pwd
 import shutil
 import subprocess
 import sys
+import threading
 
 from ..engine.bridge import delete_bridge
 from ..engine.private import RUN_BASE, PrivateEngine, _unmount_below
 
 PREFIX = "classroom-"
+#: engines start one at a time: each picks the first free 10.199.N.0/24 for its bridge
+_STARTING = threading.Lock()
 
 
 class LearnerEngine(PrivateEngine):
@@ -48,8 +51,9 @@ def engine_for(user: pwd.struct_passwd) -> LearnerEngine:
 def start_for(user: pwd.struct_passwd) -> LearnerEngine:
     """Start the learner's engine (if it is not running) and hand its socket to them."""
     engine = engine_for(user)
-    if not engine.running:
-        engine.start()
+    with _STARTING:
+        if not engine.running:
+            engine.start()
     os.chown(engine.exec_root, 0, user.pw_gid)
     os.chmod(engine.exec_root, 0o710)
     os.chown(engine.socket, 0, user.pw_gid)

@@ -35,11 +35,14 @@ def _login(name, password):
     reply = session.post(f"{HUB}/hub/login?next=", timeout=120, allow_redirects=False,
                          data={"username": name, "password": password,
                                "_xsrf": session.cookies.get("_xsrf")})
+    if reply.status_code == 302:  # the xsrf token is tied to the session: take the new one
+        session.get(f"{HUB}/hub/home", timeout=60)
     return session, reply
 
 
 def _api(session, method, path, **kwargs):
-    headers = {"X-XSRFToken": session.cookies.get("_xsrf", path="/hub/") or ""}
+    tokens = [c.value for c in session.cookies if c.name == "_xsrf"]
+    headers = {"X-XSRFToken": tokens[-1] if tokens else ""}
     return session.request(method, f"{HUB}/hub/api/{path}", headers=headers, timeout=120,
                            **kwargs)
 
@@ -64,6 +67,30 @@ def _as(name, code, env):
                           timeout=120)
 
 
+def _rss(pid):
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+def _memory():
+    """Each learner's resident memory: their processes, their dockerd and its containerd."""
+    from dockerlab.engine.private import _children
+
+    found = {}
+    for name in NAMES:
+        user = pwd.getpwnam(name)
+        engine = engines.engine_for(user)
+        pids = [*users.processes_of(user.pw_uid), engine.pid]
+        pids += [child for child, _ in _children(engine.pid)]
+        found[name] = round(sum(_rss(pid) for pid in pids) / 2**20)
+    return found
+
+
 @pytest.fixture(scope="module")
 def classroom():
     began = time.monotonic()
@@ -79,6 +106,8 @@ def classroom():
     print(f"hub up in {time.monotonic() - began:.1f} s")
     settings = json.loads((STATE / "settings.json").read_text())
     yield {"process": process, "settings": settings, "lines": lines}
+    log = (STATE / "jupyterhub.log").read_text(errors="replace").splitlines()
+    print("\n".join(["jupyterhub.log, last lines:", *log[-40:]]))
     if process.poll() is None:
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=120)
@@ -94,7 +123,7 @@ def servers(classroom):
         session, reply = _login(typed, code)
         assert reply.status_code == 302, reply.text[-500:]
         assert _api(session, "GET", "user").json()["name"] == name
-        assert _api(session, "POST", f"users/{name}/server").status_code in (201, 202)
+        assert _api(session, "POST", f"users/{name}/server", json={}).status_code in (201, 202)
         sessions[name] = session
     for name, session in sessions.items():
         deadline = time.monotonic() + 300
@@ -102,6 +131,7 @@ def servers(classroom):
             assert time.monotonic() < deadline, f"{name}'s server did not start"
             time.sleep(1)
     print(f"3 servers (users, engines, base images) ready in {time.monotonic() - began:.1f} s")
+    print(f"memory per learner (MiB, RSS: server + engine): {_memory()}")
     return sessions
 
 
