@@ -218,3 +218,35 @@ def test_shutdown_leaves_no_learner_engine_or_process(classroom, servers):
                                               capture_output=True, text=True).stdout
     links = subprocess.run(["ip", "-o", "link"], capture_output=True, text=True).stdout
     assert not any(f"dlb-{uid}" in links for uid in uids)
+
+
+def test_off_loopback_the_classroom_serves_https_only_with_the_printed_fingerprint():
+    import ssl
+
+    from dockerlab.classroom.run import fingerprint
+
+    port = PORT + 1
+    process = subprocess.Popen([sys.executable, "-m", "dockerlab", "classroom", "--learners",
+                                "1", "--listen", "0.0.0.0", "--port", str(port)],
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        lines = []
+        for line in process.stdout:
+            lines.append(line)
+            if "running; Ctrl-C" in line or process.poll() is not None:
+                break
+        printed = "".join(lines)
+        assert f"https://0.0.0.0:{port}/" in printed, printed
+        served = ssl.get_server_certificate(("127.0.0.1", port))
+        shown = Path(STATE / "tls" / "served.pem")
+        shown.write_text(served)
+        assert f"SHA-256 fingerprint {fingerprint(shown)}" in printed
+        page = requests.get(f"https://127.0.0.1:{port}/hub/login", timeout=30,
+                            verify=str(STATE / "tls" / "ca.pem"))  # the kit's own authority
+        assert page.status_code == 200 and "password" in page.text.lower()
+        with pytest.raises(requests.exceptions.ConnectionError):
+            requests.get(f"http://127.0.0.1:{port}/hub/login", timeout=30)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        rest, _ = process.communicate(timeout=180)
+    assert "stopped:" in rest and process.returncode == 0
