@@ -108,7 +108,7 @@ def app() -> web.Application:
         (url_path_join(prefix, "progress.json"), TableJSON, instructor),
         (url_path_join(prefix, r"reset/([a-z0-9-]+)"), ResetEngine, instructor),
         (url_path_join(prefix, "oauth_callback"), HubOAuthCallbackHandler),
-    ], cookie_secret=os.urandom(32), xsrf_cookies=False)
+    ], cookie_secret=os.urandom(32), xsrf_cookies=True)
 
 
 def main() -> None:

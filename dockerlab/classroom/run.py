@@ -156,6 +156,21 @@ def shutdown(process: subprocess.Popen | None) -> dict:
     return {"engines": len(running), "processes": ended}
 
 
+def remove_learners() -> int:
+    """``dockerlab classroom --remove-learners``: after the workshop, every learner's user,
+    home (their notebooks and progress), processes and engine (its images too) go."""
+    check_host()
+    gone = users.learners()
+    for user in gone:
+        users.stop_processes(user.pw_uid)
+        engine = engines.engine_for(user)
+        engines.reset(engine)
+        users.remove_user(user.pw_name)
+        say(f"removed {user.pw_name}: user, home, engine {engine.name}")
+    say(f"removed {len(gone)} learners")
+    return 0
+
+
 def check_host() -> None:
     reason = availability()
     if reason:

@@ -91,6 +91,23 @@ def _memory():
     return found
 
 
+def _remove_learners():
+    removed = subprocess.run([sys.executable, "-m", "dockerlab", "classroom",
+                              "--remove-learners"], capture_output=True, text=True, timeout=300)
+    assert removed.returncode == 0, removed.stderr
+
+
+@pytest.fixture(scope="module", autouse=True)
+def no_learners_before_or_after():
+    """A class of its own (a lane's root file system outlives its runs): none before, none
+    after."""
+    _remove_learners()
+    yield
+    _remove_learners()
+    assert users.learners() == []
+    assert not any(Path("/home", name).exists() for name in NAMES)
+
+
 @pytest.fixture(scope="module")
 def classroom():
     began = time.monotonic()
@@ -175,6 +192,14 @@ def test_each_learner_has_their_own_engine(servers):
     assert home.returncode != 0 and "PermissionError" in home.stderr
 
 
+def test_a_learner_past_the_number_the_class_was_started_for_is_told(classroom, servers):
+    session, reply = _login("dave", classroom["settings"]["code"])
+    assert reply.status_code == 302
+    started = _api(session, "POST", "users/dl-dave/server", json={})
+    assert started.status_code >= 400 and "classroom is full" in started.text, started.text
+    assert "dl-dave" not in [u.pw_name for u in users.learners()]
+
+
 def test_the_instructor_view_lists_every_learner(classroom, servers):
     ada = NAMES[0]
     recorded = _as(ada, "from dockerlab import progress; progress.append(progress.make_record("
@@ -196,18 +221,25 @@ def test_the_instructor_view_lists_every_learner(classroom, servers):
     page = session.get(f"{HUB}/services/instructor/", timeout=60)
     assert all(name in page.text for name in NAMES)
     learner = servers["dl-bob"].get(f"{HUB}/services/instructor/progress.json", timeout=60)
-    assert learner.status_code == 403 or "learners" not in learner.text
+    assert learner.status_code == 403 and "learners" not in learner.text
+    xsrf = re.search(r'name="_xsrf" value="([^"]+)"', page.text).group(1)  # the page's form
+    reset = session.post(f"{HUB}/services/instructor/reset/dl-bob", data={"_xsrf": xsrf},
+                         timeout=120)
+    assert reset.status_code == 200 and "next server start" in reset.text, reset.text
+    running = {e.name for e in engines.running_engines()}
+    bob, ada = (engines.engine_for(pwd.getpwnam(n)).name for n in ("dl-bob", NAMES[0]))
+    assert bob not in running and ada in running  # the others are not disturbed
 
 
 def test_shutdown_leaves_no_learner_engine_or_process(classroom, servers):
     uids = [pwd.getpwnam(name).pw_uid for name in NAMES]
-    assert len(engines.running_engines()) == 3
+    assert len(engines.running_engines()) == 2  # dl-bob's was reset by the instructor
     process = classroom["process"]
     began = time.monotonic()
     process.send_signal(signal.SIGTERM)
     rest, _ = process.communicate(timeout=180)
     print(f"shutdown in {time.monotonic() - began:.1f} s")
-    assert "stopped: 3 learner engines" in rest, rest
+    assert "stopped: 2 learner engines" in rest, rest
     assert process.returncode == 0
     assert [uid for uid in uids if users.processes_of(uid)] == []
     assert engines.running_engines() == []
@@ -220,14 +252,28 @@ def test_shutdown_leaves_no_learner_engine_or_process(classroom, servers):
     assert not any(f"dlb-{uid}" in links for uid in uids)
 
 
-def test_off_loopback_the_classroom_serves_https_only_with_the_printed_fingerprint():
+@pytest.fixture
+def classroom_network():
+    """An address of a classroom network: a bridge of its own with a TEST-NET-1 address, in
+    the lane's own network namespace (traffic to it never leaves the machine)."""
+    subprocess.run(["ip", "link", "add", "dlcls0", "type", "bridge"], check=True)
+    try:
+        subprocess.run(["ip", "addr", "add", "192.0.2.10/32", "dev", "dlcls0"], check=True)
+        subprocess.run(["ip", "link", "set", "dlcls0", "up"], check=True)
+        yield "192.0.2.10"
+    finally:
+        subprocess.run(["ip", "link", "delete", "dlcls0"], check=True)
+
+
+def test_off_loopback_the_classroom_serves_https_only_with_the_printed_fingerprint(
+        classroom_network):
     import ssl
 
     from dockerlab.classroom.run import fingerprint
 
     port = PORT + 1
     process = subprocess.Popen([sys.executable, "-m", "dockerlab", "classroom", "--learners",
-                                "1", "--listen", "0.0.0.0", "--port", str(port)],
+                                "1", "--listen", classroom_network, "--port", str(port)],
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         lines = []
@@ -236,16 +282,16 @@ def test_off_loopback_the_classroom_serves_https_only_with_the_printed_fingerpri
             if "running; Ctrl-C" in line or process.poll() is not None:
                 break
         printed = "".join(lines)
-        assert f"https://0.0.0.0:{port}/" in printed, printed
-        served = ssl.get_server_certificate(("127.0.0.1", port))
+        assert f"https://{classroom_network}:{port}/" in printed, printed
+        served = ssl.get_server_certificate((classroom_network, port))
         shown = Path(STATE / "tls" / "served.pem")
         shown.write_text(served)
         assert f"SHA-256 fingerprint {fingerprint(shown)}" in printed
-        page = requests.get(f"https://127.0.0.1:{port}/hub/login", timeout=30,
+        page = requests.get(f"https://{classroom_network}:{port}/hub/login", timeout=30,
                             verify=str(STATE / "tls" / "ca.pem"))  # the kit's own authority
         assert page.status_code == 200 and "password" in page.text.lower()
         with pytest.raises(requests.exceptions.ConnectionError):
-            requests.get(f"http://127.0.0.1:{port}/hub/login", timeout=30)
+            requests.get(f"http://{classroom_network}:{port}/hub/login", timeout=30)
     finally:
         process.send_signal(signal.SIGTERM)
         rest, _ = process.communicate(timeout=180)
