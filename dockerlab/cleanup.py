@@ -23,6 +23,8 @@ class CleanupReport:
     failed: list[str] = field(default_factory=list)
     #: untagged kit images pruned after the removals (build steps the containerd store keeps)
     pruned: list[str] = field(default_factory=list)
+    #: build cache records of the session's BuildKit builds, pruned last
+    cache_pruned: list[str] = field(default_factory=list)
 
     @property
     def total(self) -> int:
@@ -147,8 +149,14 @@ def remove_labelled(client, filters: dict, since: float | None = None) -> Cleanu
 
 def clean_session(client, session: str, since: float | None = None) -> CleanupReport:
     """Remove one session's objects: what ``lab.cleanup()`` does (``since``: when the
-    session began, so the dangling build steps pruned are its own)."""
-    return remove_labelled(client, labels.session_filter(session), since)
+    session began, so the dangling build steps pruned are its own), then the build cache
+    records the session's BuildKit builds made (:mod:`dockerlab.images.build_cache`)."""
+    from .images.build_cache import prune_session
+
+    report = remove_labelled(client, labels.session_filter(session), since)
+    report.cache_pruned, failed = prune_session(client, session)
+    report.failed += failed
+    return report
 
 
 def clean_all_sessions(client, include_base_images: bool = False) -> CleanupReport:

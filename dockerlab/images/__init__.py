@@ -8,7 +8,14 @@
 ``save_archive``  the ``docker save`` stream, read once
 ``stacking``      layers stacked: changes, merged view, waste, efficiency
 ``reading``       from the engine, a file or a stream
-``builder``       ``docker build`` driven from the kit, step by step
+``builder``       ``docker build`` driven from the kit, step by step (BuildKit or classic)
+``steps``         a build as steps: cached or ran, seconds, output, layer; the totals
+``buildkit``      the docker CLI that reaches BuildKit here, and how it is run
+``progress``      BuildKit's rawjson and plain progress, parsed into steps
+``classic``       the classic builder's ``Step N/M`` stream (``builder="classic"``)
+``failures``      a failed BuildKit build as one paragraph
+``build_cache``   BuildKit's cache records; a session prunes only its own
+``build_views``   what notebook 02 prints and draws of a build
 ``instructions``  ENTRYPOINT/CMD, USER, HEALTHCHECK, ENV read back from images and containers
 ``base``          the kit's ``FROM scratch`` busybox image, built from Debian's busybox-static
 ``references``    image names: registry, repository, tag, digest

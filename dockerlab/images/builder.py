@@ -1,356 +1,280 @@
 """Building an image step by step, and seeing which steps the build cache answered.
 
-Similar to ``docker build -t TAG .`` with the classic builder, whose output this module reads::
-
-    Step 2/5 : RUN apk add curl          <- a step starts: its instruction
-     ---> Using cache                    <- ... answered by the cache (no container ran)
-     ---> Running in 3f2a1c9d8e7b        <- ... or run in a temporary container
-    fetch https://...                    <- what the step printed
-    Removing intermediate container 3f2a1c9d8e7b      (Engine 23 and later:
-                                                       " ---> Removed intermediate ...")
-     ---> 9c1e44b0a2d3                   <- the image this step made: the next step's parent
-
-::
+Similar to ``docker build -t TAG .``: with BuildKit (Docker's builder since Engine 23.0)
+when a client for it is found, otherwise with the classic builder, as Docker chooses::
 
     result = build(lab, "FROM dockerlab/busybox\\nRUN echo hi > /hi\\n", tag="demo:1")
-    result.steps[1].cached, result.steps[1].made_layer   # False, True
-    result.steps[1].size      # what `docker history` says of that layer (see below)
+    result.builder                 # "BuildKit" (or "classic": see describe_builder())
+    result.steps[1].cached, result.steps[1].duration, result.steps[1].output
+    result.steps[1].size           # the layer the step made (its build cache record)
     build(lab, same_dockerfile, tag="demo:1").cached_count   # every step, from the cache
 
-Whether a step made a layer is read from the images themselves (one more entry in
-``RootFS.Layers`` than its parent). Its size is the engine's own figure, the ``SIZE`` column
-of ``docker history``: with the classic image store the bytes of the files in the layer,
-with the containerd image store the disk space of the layer's snapshot (whole file-system
-blocks, directories included), so the same step can show ``20.5 kB`` on one engine and
-``32.8 kB`` on the other. A step that made no layer (``CMD``, ``LABEL``...) shows 0 on both.
+``builder="auto"`` (the default) picks BuildKit when :func:`dockerlab.images.buildkit.
+find_client` finds a CLI that drives it, ``"buildkit"`` insists on it, ``"classic"`` uses the
+engine's classic builder (the one section of notebook 02 that compares them).
 
-The kit adds its labels to every build (see :mod:`dockerlab.engine.guard`); the classic builder
-turns them into extra ``LABEL io.dockerlab.*`` steps at the end. They are marked ``kit=True``
-and left out of the learner's step count.
-
-A failing step raises :class:`~dockerlab.errors.BuildFailed` with the step, its output and the
-daemon's message. The failed build's temporary container is removed by the engine (the kit
-always builds with ``forcerm``) and the intermediate images it had just made are removed by
-the kit, so nothing is left behind.
+With BuildKit a step is a vertex of the build graph (:mod:`dockerlab.images.progress`):
+cached or ran, how long, what it printed; the layer it made is its build cache record
+(:mod:`dockerlab.images.build_cache`). Stages the target does not need never run
+(:attr:`BuildResult.skipped_stages`). ``FROM`` only names local images (the kit never pulls:
+a missing base is :class:`~dockerlab.errors.ImageMissing`). Every image carries the session's
+labels. A failure raises :class:`~dockerlab.errors.BuildFailed` (:mod:`dockerlab.images.
+failures`), and leaves no container or image behind.
 """
 
 from __future__ import annotations
 
-import io
+import json
+import os
 import re
-import tarfile
+import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from pathlib import Path
 
-from ..errors import BuildFailed, DockerLabError, translate
-from .layers import human_size
+from ..errors import BuildFailed, ImageMissing
+from . import build_cache, buildkit, failures
+from .classic import (
+    SIZE_MEANING,
+    StepParser,
+    _client,
+    classic_build,
+    failed_step_error,
+    kit_step_count,
+    make_context,
+)
+from .progress import PlainParser, RawJSONParser
+from .steps import KIT_LABEL, BuildResult, BuildStep
 
-#: what a step's ``size`` counts, per image store (see the module's docstring)
-SIZE_MEANING = {
-    "classic": "the bytes of the files in each layer (directories count 0)",
-    "containerd": "the disk space of each layer's snapshot (whole file-system blocks, "
-                  "directories included)",
-}
+__all__ = ["KIT_LABEL", "SIZE_MEANING", "BuildResult", "BuildStep", "StepParser", "build",
+           "choose_builder", "describe_builder", "failed_step_error", "kit_step_count",
+           "make_context"]
 
-_STEP = re.compile(r"^Step (?P<n>\d+)/(?P<total>\d+) : (?P<instruction>.*)$")
-_CACHE = re.compile(r"^ ---> Using cache\s*$")
-_RUNNING = re.compile(r"^ ---> Running in (?P<container>[0-9a-f]+)\s*$")
-_RESULT = re.compile(r"^ ---> (?P<image>[0-9a-f]{12,64})\s*$")
-_REMOVING = re.compile(r"^(?: ---> )?Remov(?:ing|ed) intermediate container [0-9a-f]+\s*$")
-_DONE = re.compile(r"^Successfully (built|tagged) ")
-_ANSI = re.compile(r"\x1b\[[0-9;]*m")
-#: the labels the kit adds to every build (see :mod:`dockerlab.labels`)
-KIT_LABEL = re.compile(r"^LABEL io\.dockerlab\.(kit|session|notebook|base|base-version)=", re.I)
-
-
-@dataclass
-class BuildStep:
-    """One Dockerfile step as the build ran it."""
-
-    number: int
-    total: int
-    instruction: str
-    cached: bool = False
-    container: str = ""
-    image_id: str = ""
-    output: list[str] = field(default_factory=list)
-    started: float = 0.0
-    duration: float | None = None
-    size: int | None = None  # `docker history`'s size of this step (None: FROM, or unknown)
-    made_layer: bool | None = None  # did this step add a layer? (None: FROM, or unknown)
-    failed: bool = False
-
-    @property
-    def kit(self) -> bool:
-        """True for the ``LABEL io.dockerlab.*`` steps the kit appended."""
-        return bool(KIT_LABEL.match(self.instruction))
-
-    @property
-    def done(self) -> bool:
-        return bool(self.image_id) or self.failed
-
-    @property
-    def status(self) -> str:
-        if self.failed:
-            return "failed"
-        if not self.done:
-            return "running"
-        if self.is_from:
-            return "base"
-        return "cached" if self.cached else "ran"
-
-    @property
-    def is_from(self) -> bool:
-        return self.instruction.upper().startswith("FROM")
-
-    @property
-    def layer_text(self) -> str:
-        """``"20.5 kB"`` for a layer, ``"no layer"`` for a step that made none, ``""``."""
-        if self.made_layer is False:
-            return "no layer"
-        return "" if self.size is None else human_size(self.size)
-
-    def row(self) -> dict:
-        """This step as a table row (what the build playground shows)."""
-        return {"step": self.number, "instruction": self.instruction, "status": self.status,
-                "cache": "hit" if self.cached else ("" if self.is_from else "miss"),
-                "seconds": None if self.duration is None else round(self.duration, 2),
-                "layer": self.layer_text,
-                "image": self.image_id[:12]}
+BUILDERS = ("auto", "buildkit", "classic")
+#: options of the classic ``POST /build`` the BuildKit path understands too
+_BUILDKIT_OPTIONS = {"network_mode", "target", "buildargs", "labels", "dockerfile", "pull",
+                     "rm", "forcerm"}
 
 
-@dataclass
-class BuildResult:
-    """A finished build: the image, every step, and the whole log."""
-
-    image_id: str
-    tag: str | None
-    steps: list[BuildStep]
-    log: list[str]
-
-    @property
-    def learner_steps(self) -> list[BuildStep]:
-        """The Dockerfile's own steps (the kit's appended LABEL steps left out)."""
-        return [step for step in self.steps if not step.kit]
-
-    @property
-    def cached_count(self) -> int:
-        """How many of the learner's steps (FROM excluded) came from the cache."""
-        return sum(1 for step in self._cacheable() if step.cached)
-
-    @property
-    def ran_count(self) -> int:
-        """How many of the learner's steps (FROM excluded) really ran."""
-        return sum(1 for step in self._cacheable() if not step.cached)
-
-    def _cacheable(self) -> list[BuildStep]:
-        return [s for s in self.learner_steps if not s.is_from]
-
-    def table(self, include_kit: bool = False) -> list[dict]:
-        return [step.row() for step in (self.steps if include_kit else self.learner_steps)]
-
-    def __repr__(self) -> str:
-        return (f"<BuildResult {self.tag or self.image_id[:19]}: {len(self.learner_steps)} "
-                f"steps, {self.cached_count} cached, {self.ran_count} ran>")
+def choose_builder(builder: str = "auto") -> tuple[str, buildkit.BuildKitClient | None, str]:
+    """``("BuildKit", client, "")`` or ``("classic", None, why)``, as Docker would choose."""
+    if builder not in BUILDERS:
+        raise ValueError(f"builder must be one of {', '.join(BUILDERS)}, not {builder!r}")
+    if builder == "classic":
+        return "classic", None, "asked for"
+    client, why = buildkit.find_client()
+    if client is not None:
+        return "BuildKit", client, ""
+    if builder == "buildkit":
+        raise BuildFailed(f"No client for BuildKit was found here: {why}.",
+                          "Install the docker CLI's buildx plugin (Debian: docker-buildx), or "
+                          "build with builder=\"classic\".")
+    return "classic", None, why
 
 
-class StepParser:
-    """Turn the classic builder's JSON stream into :class:`BuildStep` objects (pure).
-
-    Feed each decoded item (``{"stream": ...}``, ``{"aux": ...}``, ``{"error": ...}``) to
-    :meth:`feed`; it returns the step the item changed (or None).
-    """
-
-    def __init__(self, clock: Callable[[], float] = time.monotonic, kit_steps: int = 0):
-        self.clock = clock
-        self.kit_steps = kit_steps  # LABEL steps the kit appends: left out of "Step N/M"
-        self.steps: list[BuildStep] = []
-        self.log: list[str] = []
-        self.image_id = ""
-        self.error = ""
-        self._partial = ""
-
-    @property
-    def current(self) -> BuildStep | None:
-        return self.steps[-1] if self.steps else None
-
-    def feed(self, item: dict) -> BuildStep | None:
-        if "error" in item or "errorDetail" in item:
-            detail = item.get("errorDetail") or {}
-            self.error = _ANSI.sub("", detail.get("message") or item.get("error") or "").strip()
-            if self.current is not None and not self.current.image_id:
-                self.current.failed = True
-                self._finish(self.current)
-            return self.current
-        if "aux" in item:
-            self.image_id = (item["aux"] or {}).get("ID", self.image_id)
-            return None
-        changed = None
-        text = self._partial + _ANSI.sub("", item.get("stream") or "")
-        lines = text.split("\n")
-        self._partial = lines.pop()  # "Step N/M : ..." comes first, its newline right after
-        for line in lines:
-            changed = self._line(line) or changed
-        return changed
-
-    def _line(self, line: str) -> BuildStep | None:
-        if not line.strip():
-            return None
-        self.log.append(line)
-        step = self.current
-        if match := _STEP.match(line):
-            if step is not None and not step.done:
-                self._finish(step)
-            total = max(int(match["total"]) - self.kit_steps, 1)
-            self.steps.append(BuildStep(int(match["n"]), total,
-                                        match["instruction"].strip(), started=self.clock()))
-            return self.current
-        if step is None or step.done:
-            return None
-        if _CACHE.match(line):
-            step.cached = True
-        elif match := _RUNNING.match(line):
-            step.container = match["container"]
-        elif match := _RESULT.match(line):
-            step.image_id = match["image"]
-            self._finish(step)
-        elif not _REMOVING.match(line) and not _DONE.match(line):
-            step.output.append(line)
-        return step
-
-    def _finish(self, step: BuildStep) -> None:
-        if step.duration is None:
-            step.duration = max(0.0, self.clock() - step.started)
-
-
-# --- the build context ----------------------------------------------------------------------
-
-
-def make_context(dockerfile: str, files: dict[str, str | bytes] | None = None) -> io.BytesIO:
-    """A build context tar in memory: the Dockerfile plus small files (name -> content)."""
-    buffer = io.BytesIO()
-    with tarfile.open(fileobj=buffer, mode="w") as tar:
-        for name, content in {"Dockerfile": dockerfile, **(files or {})}.items():
-            data = content.encode() if isinstance(content, str) else bytes(content)
-            info = tarfile.TarInfo(name)
-            info.size, info.mode, info.mtime = len(data), 0o644, 0
-            tar.addfile(info, io.BytesIO(data))
-    buffer.seek(0)
-    return buffer
-
-
-# --- building ------------------------------------------------------------------------------
-
-
-def _client(lab_or_client):
-    return getattr(lab_or_client, "client", lab_or_client)
-
-
-class _Sizer:
-    """What a step's image adds: a layer or not (``RootFS.Layers`` against its parent's),
-    and that layer's size as ``docker history`` reports it (the image's newest entry)."""
-
-    def __init__(self, api):
-        self.api = api
-        self.cache: dict[str, dict] = {}
-
-    def attrs(self, image: str) -> dict:
-        if image not in self.cache:
-            self.cache[image] = self.api.inspect_image(image)
-        return self.cache[image]
-
-    def measure(self, step: BuildStep) -> None:
-        """Fill in ``step.made_layer`` and ``step.size``; unknown stays None."""
-        try:
-            attrs = self.attrs(step.image_id)
-            parent = attrs.get("Parent")
-            if parent:
-                step.made_layer = len(attrs["RootFS"]["Layers"]) > \
-                    len(self.attrs(parent)["RootFS"]["Layers"])
-            step.size = int(self.api.history(step.image_id)[0]["Size"])
-        except Exception:  # noqa: BLE001 - a size is a nicety, never a reason to fail
-            return
+def describe_builder(builder: str = "auto") -> str:
+    """One line: which builder ``build`` uses here, and through what."""
+    name, client, why = choose_builder(builder)
+    if client is not None:
+        return f"Builds use BuildKit, through {client.describe()}."
+    return f"Builds use the classic builder ({why})."
 
 
 def build(lab_or_client, dockerfile: str, files: dict[str, str | bytes] | None = None, *,
           tag: str | None = None, on_step: Callable[[BuildStep], None] | None = None,
           on_line: Callable[[str], None] | None = None, nocache: bool = False,
-          **kwargs) -> BuildResult:
-    """Build ``dockerfile`` with ``files`` as its context; similar to ``docker build -t TAG .``.
+          builder: str = "auto", **kwargs) -> BuildResult:
+    """Build ``dockerfile`` (its text, or a directory holding a Dockerfile and its context)
+    with ``files`` as its context; similar to ``docker build -t TAG .``.
 
     ``on_step(step)`` is called whenever a step starts, hits the cache or finishes (for a live
     view); ``on_line(text)`` for each log line. Raises :class:`BuildFailed` when a step fails
     or the Dockerfile is wrong; nothing from the failed build is left in the engine.
     """
-    client = _client(lab_or_client)
-    parser = StepParser(kit_steps=kit_step_count(client))
-    sizer = _Sizer(client.api)
+    if os.path.isdir(str(dockerfile)):
+        dockerfile, files = _read_directory(Path(dockerfile), files)
+    name, client, _ = choose_builder(builder)
+    if name == "classic":
+        return classic_build(lab_or_client, dockerfile, files, tag=tag, on_step=on_step,
+                             on_line=on_line, nocache=nocache, **kwargs)
+    unknown = set(kwargs) - _BUILDKIT_OPTIONS
+    if unknown:
+        raise TypeError(f"build(builder='buildkit') does not take {', '.join(sorted(unknown))}")
+    return _buildkit_build(_client(lab_or_client), client, dockerfile, files or {}, tag=tag,
+                           on_step=on_step, on_line=on_line, nocache=nocache, **kwargs)
+
+
+def _read_directory(directory: Path, files) -> tuple[str, dict]:
+    read = {str(path.relative_to(directory)): path.read_bytes()
+            for path in sorted(directory.rglob("*")) if path.is_file()}
+    dockerfile = read.pop("Dockerfile", b"").decode()
+    return dockerfile, {**read, **(files or {})}
+
+
+def _buildkit_build(docker_client, cli: buildkit.BuildKitClient, dockerfile: str,
+                    files: dict, *, tag, on_step, on_line, nocache, network_mode=None,
+                    target=None, buildargs=None, labels=None, dockerfile_name=None,
+                    **ignored) -> BuildResult:
+    began = time.monotonic()
+    stages = failures.stage_names(dockerfile)
+    _check_sources(docker_client, dockerfile, stages, target, buildargs)
+    before = {record.id for record in build_cache.records(docker_client)}
+    parser = RawJSONParser() if cli.progress == "rawjson" else PlainParser()
+    with tempfile.TemporaryDirectory(prefix="dockerlab-build-") as context:
+        _write_context(Path(context), dockerfile, files)
+        iidfile = os.path.join(context, ".dockerlab-iid")
+        args = buildkit.cli_args(context=os.path.join(context, "ctx"), tag=tag, iidfile=iidfile,
+                                 progress=cli.progress, labels=_labels(docker_client, labels),
+                                 nocache=nocache, target=target, network_mode=network_mode,
+                                 buildargs=buildargs)
+        status = buildkit.run(cli, args, _environment(docker_client),
+                              _feeder(parser, on_step, on_line))
+        parser.finish()
+        image_id = Path(iidfile).read_text().strip() if os.path.exists(iidfile) else ""
+    after = build_cache.records(docker_client)
+    build_cache.remember(docker_client, before, after)
+    if status != 0:
+        raise failures.build_failed(parser.failed_step, parser.other + parser.log, status)
+    image_id = _resolve(docker_client, tag or image_id, image_id)
+    steps = in_dockerfile_order(parser.steps, stages)
+    _from_as_written(steps, dockerfile, stages)
+    _measure(steps, after)
+    return BuildResult(image_id, tag, steps, parser.log, builder="BuildKit",
+                       vertices=list(parser.vertices.values()),
+                       context_bytes=parser.context_bytes, stages=stages,
+                       duration=time.monotonic() - began, client=cli.describe())
+
+
+def _resolve(docker_client, name: str, written: str) -> str:
+    """The image's ID as the engine names it. With the containerd image store the ID is the
+    manifest's digest, while ``--iidfile`` may hold the config's: an untagged build is then
+    found as the session's newest image."""
+    import docker.errors
+
+    api = docker_client.api
     try:
-        stream = client.api.build(fileobj=make_context(dockerfile, files), custom_context=True,
-                                  tag=tag, decode=True, rm=True, forcerm=True, nocache=nocache,
-                                  **kwargs)
-        for item in stream:
-            seen = len(parser.log)
-            step = parser.feed(item)
-            for line in parser.log[seen:]:
-                if on_line is not None:
-                    on_line(line)
-            if step is not None and step.image_id and step.size is None and not step.is_from:
-                sizer.measure(step)
-            if step is not None and on_step is not None:
+        return api.inspect_image(name)["Id"]
+    except docker.errors.ImageNotFound:
+        pass
+    session = build_cache.session_of(docker_client)
+    if session:
+        from .. import labels as kit_labels
+
+        listed = api.images(all=True, filters=kit_labels.session_filter(session))
+        if listed:
+            return max(listed, key=lambda image: image.get("Created", 0))["Id"]
+    return written
+
+
+def _from_as_written(steps: list[BuildStep], dockerfile: str, stages: list[str]) -> None:
+    """``FROM`` as the Dockerfile says it: BuildKit names the image its own way
+    (``docker.io/dockerlab/busybox:latest``, or without ``:latest`` on Engine 20.10)."""
+    lines = [line.strip() for line in dockerfile.splitlines()
+             if re.match(r"^\s*FROM\s", line, re.I)]
+    order = {stage: index for index, stage in enumerate(stages)}
+    for step in steps:
+        index = order.get(step.stage.lower(), 0)
+        if step.is_from and index < len(lines):
+            step.instruction = lines[index]
+
+
+def in_dockerfile_order(steps: list[BuildStep], stages: list[str]) -> list[BuildStep]:
+    """BuildKit reports vertices as they are solved (the last step first); order them as the
+    Dockerfile does: stage by stage, step by step."""
+    order = {stage: index for index, stage in enumerate(stages)}
+    return sorted(steps, key=lambda step: (order.get(step.stage.lower(), 0), step.number))
+
+
+def _feeder(parser, on_step, on_line):
+    def feed(text: str) -> None:
+        seen = len(parser.log)
+        changed = parser.feed_text(text)
+        for line in parser.log[seen:]:
+            if on_line is not None:
+                on_line(line)
+        if on_step is not None:
+            for step in dict.fromkeys(changed):
                 on_step(step)
-    except DockerLabError:
-        raise
-    except Exception as error:
-        raise _build_error(error) from None
-    if parser.error:
-        _remove_new_images(client, parser.steps)
-        raise failed_step_error(parser)
-    return BuildResult(parser.image_id or (parser.current.image_id if parser.current else ""),
-                       tag, parser.steps, parser.log)
+    return feed
 
 
-def kit_step_count(client) -> int:
-    """How many ``LABEL`` steps the kit's guard appends to a build (0 for a plain client)."""
-    policy = getattr(client, "policy", None) or getattr(client.api, "policy", None)
-    return len(getattr(policy, "labels", None) or {})
+def _write_context(root: Path, dockerfile: str, files: dict) -> None:
+    context = root / "ctx"
+    context.mkdir()
+    for name, content in {"Dockerfile": dockerfile, **files}.items():
+        path = context / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content.encode() if isinstance(content, str) else bytes(content))
 
 
-def _build_error(error: Exception) -> DockerLabError:
-    """A Dockerfile the daemon refused before any step ran (syntax error...)."""
-    translated = translate(error)
-    text = translated.message
-    if "parse error" in text or "unknown instruction" in text or "Dockerfile" in text:
-        detail = re.sub(r"^The engine refused the request: ", "", text).rstrip(".")
-        return BuildFailed(f"The Dockerfile has a syntax error: {detail}.",
-                           "Fix the line it names (instructions are words like FROM, RUN, "
-                           "COPY, CMD), then build again. No step ran, nothing was created.")
-    return translated
+def _labels(docker_client, extra: dict | None) -> dict:
+    policy = getattr(docker_client, "policy", None) or getattr(docker_client.api, "policy",
+                                                               None)
+    return {**(extra or {}), **(getattr(policy, "labels", None) or {})}
 
 
-def failed_step_error(parser: StepParser) -> BuildFailed:
-    """The error for a failing step: which step, what it printed, what the daemon said."""
-    step = parser.current
-    where = f"Step {step.number}/{step.total} `{step.instruction}`" if step else "The build"
-    output = "\n".join(step.output[-20:]) if step else ""
-    printed = f" It printed:\n{output}\n" if output else " "
-    advice = "Fix that step and build again."
-    if "COPY failed" in parser.error or "ADD failed" in parser.error:
-        advice = ("The file is not in the build context: add it to the context (the `files` "
-                  "you pass to build), or fix the name in the Dockerfile.")
-    elif "returned a non-zero code" in parser.error:
-        advice = ("The command in that step failed inside its temporary container: read what "
-                  "it printed, fix the command, and build again.")
-    return BuildFailed(f"{where} failed.{printed}The daemon said: {parser.error}", advice,
-                       step=step.instruction if step else "", output=output)
+def _environment(docker_client) -> dict:
+    from ..engine.raw import endpoint_of
+
+    return endpoint_of(docker_client).cli_environment()
 
 
-def _remove_new_images(client, steps: list[BuildStep]) -> None:
-    """Remove the intermediate images a failed build made (newest first), never cached ones."""
-    for step in reversed(steps):
-        if step.image_id and not step.cached and not step.is_from:
-            try:
-                client.api.remove_image(step.image_id, noprune=True)
-            except Exception:  # noqa: BLE001 - still used by another image: it stays
-                pass
+def _check_sources(docker_client, dockerfile: str, stages: list[str], target, buildargs):
+    """Every ``FROM`` image local, every ``COPY --from`` a stage or a local image, the
+    target a stage: BuildKit would otherwise try a registry for the name."""
+    from ..engine.guard import base_images_of
+
+    api = docker_client.api
+    for base in base_images_of(dockerfile, buildargs):
+        _require(api, base)
+    for source in failures.copy_sources(dockerfile):
+        if source.lower() in stages or (source.isdigit() and int(source) < len(stages)):
+            continue
+        try:
+            _require(api, source)
+        except ImageMissing:
+            raise failures.unknown_stage(source, stages) from None
+    if target and target.lower() not in stages:
+        raise failures.unknown_stage(target, stages, target=True)
+
+
+def _require(api, image: str) -> None:
+    if hasattr(api, "require_image"):
+        api.require_image(image)
+        return
+    import docker.errors
+
+    try:
+        api.inspect_image(image)
+    except docker.errors.ImageNotFound:
+        raise ImageMissing(f"The image '{image}' is not in this engine's local image store, "
+                           "and the kit does not pull images behind your back.",
+                           "Build it first (`dockerlab base-images` makes the kit's own).") \
+            from None
+
+
+def _record_names(step: BuildStep) -> list[str]:
+    """What BuildKit calls a step's cache record: the step's own name, or for a ``RUN`` the
+    mount its command wrote (``mount / from exec /bin/sh -c CMD``)."""
+    names = [f"[{step.stage + ' ' if step.stage else ''}{step.number}/{step.total}] "
+             f"{step.instruction}"]
+    if step.keyword == "RUN":
+        command = re.sub(r"^RUN\s+(?:--\S+\s+)*", "", step.instruction, flags=re.I)
+        try:
+            words = json.loads(command) if command.startswith("[") else None
+        except ValueError:
+            words = None
+        names.append("mount / from exec " + (" ".join(words) if isinstance(words, list)
+                                             else f"/bin/sh -c {command}"))
+    return names
+
+
+def _measure(steps: list[BuildStep], records: list[build_cache.CacheRecord]) -> None:
+    """Each step's layer: its build cache record (size), or none."""
+    for step in steps:
+        if step.is_from:
+            continue
+        found = [build_cache.record_for(records, name) for name in _record_names(step)]
+        record = next((record for record in found if record is not None), None)
+        step.made_layer = record is not None
+        step.size = record.size if record is not None else 0

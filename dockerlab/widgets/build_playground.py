@@ -42,7 +42,8 @@ def steps_html(steps: list[BuildStep]) -> str:
         if step.kit:
             continue
         row = step.row()
-        rows.append(f"<tr><td>{row['step']}</td><td>{html.escape(row['instruction'][:70])}</td>"
+        label = f"{row['stage']} {row['step']}" if row["stage"] else row["step"]
+        rows.append(f"<tr><td>{label}</td><td>{html.escape(row['instruction'][:70])}</td>"
                     f"<td style='color:{colours[row['status']]}'><b>{row['status']}</b></td>"
                     f"<td>{row['cache']}</td><td>{'' if row['seconds'] is None else row['seconds']}"
                     f"</td><td>{row['layer']}</td></tr>")
@@ -137,8 +138,9 @@ class BuildPlayground(widgets.VBox):
         self.results.append(result)
         self.steps.value = steps_html(result.steps)
         self.status.value = (f"<b style='color:#1e8449'>Built</b> {html.escape(result.tag or '')}"
-                             f" ({result.image_id[7:19]}): {result.cached_count} steps from "
-                             f"the cache, {result.ran_count} ran.")
+                             f" ({result.image_id[7:19]}) with {result.builder}: "
+                             f"{result.cached_count} steps from the cache, "
+                             f"{result.ran_count} ran.")
         self.history.value = "<br>".join(
             f"build {n}: {r.cached_count} cached, {r.ran_count} ran"
             for n, r in enumerate(self.results, start=1))

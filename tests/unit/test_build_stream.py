@@ -131,7 +131,7 @@ def build_engine(items=(), error=None):
 def test_build_reports_every_step_live_and_returns_a_result():
     seen = []
     engine = build_engine(FIRST_BUILD)
-    result = build(engine.client, "FROM x\n", tag="demo:1",
+    result = build(engine.client, "FROM x\n", tag="demo:1", builder="classic",
                    on_step=lambda step: seen.append((step.number, step.status)))
     assert (1, "base") in seen and (3, "running") in seen and (3, "ran") in seen
     assert result.steps[1].size == 100 and result.steps[0].size is None
@@ -151,7 +151,7 @@ def test_failed_step_raises_build_failed_and_removes_new_intermediate_images():
     engine = FakeEngine([image("f33672bb105e"), image("effb3ea377f7", 2, parent="f33672bb105e"),
                          image("9999aaaabbbb", 3, parent="effb3ea377f7")], build_stream=items)
     with pytest.raises(BuildFailed) as caught:
-        build(engine.client, "FROM x\n")
+        build(engine.client, "FROM x\n", builder="classic")
     error = caught.value
     assert "Step 3/4 `RUN echo out; echo err >&2; exit 3` failed" in error.message
     assert "out\nerr" in error.message and "non-zero code: 3" in error.message
@@ -166,7 +166,7 @@ def test_syntax_error_is_a_build_failed_paragraph():
                                    explanation="dockerfile parse error line 2: unknown "
                                                "instruction: FORM")
     with pytest.raises(BuildFailed, match="syntax error.*line 2: unknown instruction: FORM"):
-        build(FakeEngine(build_error=error).client, "FROM x\nFORM y\n")
+        build(FakeEngine(build_error=error).client, "FROM x\nFORM y\n", builder="classic")
 
 
 def test_totals_leave_out_the_kits_label_steps_and_only_the_kits_labels_are_its_own():
