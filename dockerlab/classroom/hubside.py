@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import os
 from pathlib import Path
 
@@ -24,6 +25,8 @@ from tornado import web
 from . import engines, users
 from .config import SETTINGS_ENV
 from .names import BadLearnerName, system_name
+
+log = logging.getLogger("JupyterHub")  # the hub's own log (its file: the kit echoes these)
 
 
 def settings() -> dict:
@@ -63,6 +66,8 @@ def _prepare(name: str) -> dict:
     user = users.ensure_user(name)
     users.copy_notebooks(user)
     engine = engines.start_for(user)
+    log.info("classroom: %s's engine %s is up; building the base images in it", name,
+             engine.name)
     built = engines.build_base_images(engine)
     if built.returncode != 0:
         raise RuntimeError(f"Building the base images in {name}'s engine failed: "
@@ -76,8 +81,9 @@ async def pre_spawn_hook(spawner) -> None:
     name = spawner.user.name
     limit = int(settings()["learners"])
     if not spawner.user.admin and _full(name, limit):
+        log.warning("classroom: %s refused: the class is full (%d learners)", name, limit)
         raise web.HTTPError(503, "%s", f"The classroom is full: it was started for {limit} "
                             "learners. Ask the instructor to start it with more.")
-    spawner.log.info("classroom: preparing %s (user, notebooks, own engine)", name)
+    log.info("classroom: preparing %s (user, notebooks, own engine starting)", name)
     spawner.environment.update(await asyncio.to_thread(_prepare, name))
-    spawner.log.info("classroom: %s's engine is %s", name, spawner.environment["DOCKER_HOST"])
+    log.info("classroom: %s is ready on %s", name, spawner.environment["DOCKER_HOST"])

@@ -200,6 +200,18 @@ def start(learners: int, listen: str = "127.0.0.1", port: int = 8000,
     return settings, process
 
 
+def echo_progress(log: Path, offset: int) -> int:
+    """Print the hub log's new ``classroom:`` lines (learners' engines starting, base images
+    building, a class that is full); returns the new offset."""
+    with open(log, "rb") as file:
+        file.seek(offset)
+        new = file.read()
+    for line in new.decode(errors="replace").splitlines():
+        if "classroom: " in line:
+            say(line.split("classroom: ", 1)[1])
+    return offset + len(new)
+
+
 def _interrupt(*_) -> None:
     raise KeyboardInterrupt
 
@@ -210,9 +222,12 @@ def serve(learners: int, listen: str = "127.0.0.1", port: int = 8000) -> int:
     previous = {number: signal.signal(number, _interrupt)  # SIGINT too: a background job
                 for number in (signal.SIGTERM, signal.SIGINT)}  # starts with it ignored
     try:
-        _, process = start(learners, listen, port)
+        settings, process = start(learners, listen, port)
         say("running; Ctrl-C stops the class")
+        log = Path(settings["state"]) / "jupyterhub.log"
+        offset = log.stat().st_size
         while process.poll() is None:
+            offset = echo_progress(log, offset)
             time.sleep(1)
         say(f"JupyterHub exited (code {process.returncode})")
     except KeyboardInterrupt:

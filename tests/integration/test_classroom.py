@@ -240,6 +240,8 @@ def test_shutdown_leaves_no_learner_engine_or_process(classroom, servers):
     rest, _ = process.communicate(timeout=180)
     print(f"shutdown in {time.monotonic() - began:.1f} s")
     assert "stopped: 2 learner engines" in rest, rest
+    assert "dl-zoe's engine classroom-" in rest  # progress echoed from the hub's log
+    assert "dl-dave refused: the class is full" in rest
     assert process.returncode == 0
     assert [uid for uid in uids if users.processes_of(uid)] == []
     assert engines.running_engines() == []
