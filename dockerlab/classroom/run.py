@@ -26,8 +26,9 @@ from ..errors import NeedsRoot
 from . import engines, users
 from .config import HUB_CONFIG, SETTINGS_ENV, plan, url
 
-#: what one learner's engine, containerd, Jupyter server and kernel take (measured on the
-#: debian13 lane with notebook 00 open; see the README's "Classroom" section)
+#: what one learner's engine, containerd, Jupyter server and kernel take, with room for their
+#: containers (measured on the debian13 lane: 265-270 MiB resident without a kernel, 323 MiB
+#: with an idle one; tests/integration/test_classroom.py prints both)
 MEMORY_PER_LEARNER = 450 * 2**20
 START_TIMEOUT = 60
 

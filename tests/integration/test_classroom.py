@@ -192,6 +192,31 @@ def test_each_learner_has_their_own_engine(servers):
     assert home.returncode != 0 and "PermissionError" in home.stderr
 
 
+def test_a_learner_s_kernel_starts_through_their_server(servers):
+    """Through the hub's OAuth to the learner's own Jupyter server: a kernel starts, as them,
+    with their engine in its environment (and what a learner with a kernel takes)."""
+    name = NAMES[1]
+    session = servers[name]
+    lab = session.get(f"{HUB}/user/{name}/lab", timeout=120)  # the OAuth dance, redirects
+    assert lab.status_code == 200, lab.url
+    tokens = [c.value for c in session.cookies if c.name == "_xsrf"]
+    started = session.post(f"{HUB}/user/{name}/api/kernels", json={"name": "python3"},
+                           headers={"X-XSRFToken": tokens[-1]}, timeout=120)
+    assert started.status_code == 201, started.text[-300:]
+    uid = pwd.getpwnam(name).pw_uid
+    deadline = time.monotonic() + 60
+    kernel = None
+    while kernel is None and time.monotonic() < deadline:
+        kernel = next((pid for pid in users.processes_of(uid)
+                       if b"ipykernel" in Path(f"/proc/{pid}/cmdline").read_bytes()), None)
+        time.sleep(0.5)
+    assert kernel, "no kernel runs as the learner"
+    environ = Path(f"/proc/{kernel}/environ").read_bytes()
+    assert _server_environment(name)["DOCKER_HOST"].encode() in environ
+    time.sleep(3)  # the kernel has imported what it imports at start
+    print(f"memory per learner with an idle kernel (MiB): {_memory()[name]}")
+
+
 def test_a_learner_past_the_number_the_class_was_started_for_is_told(classroom, servers):
     session, reply = _login("dave", classroom["settings"]["code"])
     assert reply.status_code == 302
