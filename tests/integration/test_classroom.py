@@ -18,11 +18,12 @@ import requests
 
 from dockerlab.classroom import engines, users
 from dockerlab.engine.private import RUN_BASE, availability
+from dockerlab.host import free_port
 
 pytestmark = pytest.mark.skipif(availability() is not None,
                                 reason=f"no classroom here: {availability()}")
 
-PORT = 8042
+PORT = free_port()
 HUB = f"http://127.0.0.1:{PORT}"
 STATE = Path("/var/lib/dockerlab/classroom")
 LEARNERS = ["Ada Lovelace", "Zoë", "bob"]
@@ -279,47 +280,53 @@ def test_shutdown_leaves_no_learner_engine_or_process(classroom, servers):
     assert not any(f"dlb-{uid}" in links for uid in uids)
 
 
-@pytest.fixture
-def classroom_network():
-    """An address of a classroom network: a bridge of its own with a TEST-NET-1 address, in
-    the lane's own network namespace (traffic to it never leaves the machine)."""
-    subprocess.run(["ip", "link", "add", "dlcls0", "type", "bridge"], check=True)
+# Run in a network namespace of its own (``unshare --net``): the classroom network's address
+# (TEST-NET-1, on a bridge of its own) exists there alone, so nothing reaches any other host.
+HTTPS_CHECK = r"""
+import json, signal, ssl, subprocess, sys
+from pathlib import Path
+import requests
+from dockerlab.classroom.run import fingerprint
+address, port, state = "192.0.2.10", int(sys.argv[1]), Path(sys.argv[2])
+for step in (["link", "set", "lo", "up"], ["link", "add", "dlcls0", "type", "bridge"],
+             ["addr", "add", address + "/32", "dev", "dlcls0"], ["link", "set", "dlcls0", "up"]):
+    subprocess.run(["ip", *step], check=True)
+room = subprocess.Popen([sys.executable, "-m", "dockerlab", "classroom", "--learners", "1",
+                         "--listen", address, "--port", str(port)], stdout=subprocess.PIPE,
+                        stderr=subprocess.STDOUT, text=True)
+found = {"printed": ""}
+try:
+    for line in room.stdout:
+        found["printed"] += line
+        if "running; Ctrl-C" in line or room.poll() is not None:
+            break
+    served = state / "tls" / "served.pem"
+    served.write_text(ssl.get_server_certificate((address, port)))
+    found["served_fingerprint"] = fingerprint(served)
+    page = requests.get(f"https://{address}:{port}/hub/login", timeout=30,
+                        verify=str(state / "tls" / "ca.pem"))
+    found["https"] = [page.status_code, "password" in page.text.lower()]
     try:
-        subprocess.run(["ip", "addr", "add", "192.0.2.10/32", "dev", "dlcls0"], check=True)
-        subprocess.run(["ip", "link", "set", "dlcls0", "up"], check=True)
-        yield "192.0.2.10"
-    finally:
-        subprocess.run(["ip", "link", "delete", "dlcls0"], check=True)
+        requests.get(f"http://{address}:{port}/hub/login", timeout=30)
+        found["plain_http"] = "answered"
+    except requests.exceptions.ConnectionError:
+        found["plain_http"] = "refused"
+finally:
+    room.send_signal(signal.SIGTERM)
+    found["rest"], _ = room.communicate(timeout=180)
+    found["code"] = room.returncode
+print(json.dumps(found))
+"""
 
 
-def test_off_loopback_the_classroom_serves_https_only_with_the_printed_fingerprint(
-        classroom_network):
-    import ssl
-
-    from dockerlab.classroom.run import fingerprint
-
-    port = PORT + 1
-    process = subprocess.Popen([sys.executable, "-m", "dockerlab", "classroom", "--learners",
-                                "1", "--listen", classroom_network, "--port", str(port)],
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    try:
-        lines = []
-        for line in process.stdout:
-            lines.append(line)
-            if "running; Ctrl-C" in line or process.poll() is not None:
-                break
-        printed = "".join(lines)
-        assert f"https://{classroom_network}:{port}/" in printed, printed
-        served = ssl.get_server_certificate((classroom_network, port))
-        shown = Path(STATE / "tls" / "served.pem")
-        shown.write_text(served)
-        assert f"SHA-256 fingerprint {fingerprint(shown)}" in printed
-        page = requests.get(f"https://{classroom_network}:{port}/hub/login", timeout=30,
-                            verify=str(STATE / "tls" / "ca.pem"))  # the kit's own authority
-        assert page.status_code == 200 and "password" in page.text.lower()
-        with pytest.raises(requests.exceptions.ConnectionError):
-            requests.get(f"http://{classroom_network}:{port}/hub/login", timeout=30)
-    finally:
-        process.send_signal(signal.SIGTERM)
-        rest, _ = process.communicate(timeout=180)
-    assert "stopped:" in rest and process.returncode == 0
+def test_off_loopback_the_classroom_serves_https_only_with_the_printed_fingerprint():
+    ran = subprocess.run(["unshare", "--net", sys.executable, "-c", HTTPS_CHECK,
+                          str(PORT + 1), str(STATE)], capture_output=True, text=True,
+                         timeout=400)
+    assert ran.returncode == 0, ran.stderr[-2000:]
+    found = json.loads(ran.stdout.splitlines()[-1])
+    assert f"https://192.0.2.10:{PORT + 1}/" in found["printed"], found["printed"]
+    assert f"SHA-256 fingerprint {found['served_fingerprint']}" in found["printed"]
+    assert found["https"] == [200, True]  # verified against the kit's own authority
+    assert found["plain_http"] == "refused"  # never plain HTTP off loopback
+    assert "stopped:" in found["rest"] and found["code"] == 0
