@@ -16,6 +16,7 @@ import json
 import os
 import signal
 import subprocess
+import sys
 import time
 import urllib.request
 from pathlib import Path
@@ -172,7 +173,23 @@ def remove_learners() -> int:
     return 0
 
 
+def closed_to_learners(*paths: Path) -> Path | None:
+    """The first directory on the way to ``paths`` that other users cannot pass (learners
+    run the kit's Python and notebooks' code from this checkout), or ``None``."""
+    for path in paths:
+        for directory in [*reversed(Path(path).absolute().parents), Path(path).absolute()]:
+            if directory.is_dir() and not directory.stat().st_mode & 0o001:
+                return directory
+    return None
+
+
 def check_host() -> None:
+    closed = closed_to_learners(Path(sys.executable).parent, users.KIT_ROOT)
+    if closed:
+        raise NeedsRoot(f"Learners cannot run the kit from here: {closed} is closed to other "
+                        "users, and each learner's server runs the kit's Python as them.",
+                        f"Open it (`chmod o+x {closed}`) or clone the kit somewhere every "
+                        "user can read, such as /opt/dockerlab, and start the class there.")
     reason = availability()
     if reason:
         raise NeedsRoot(f"The classroom cannot start here: {reason}",

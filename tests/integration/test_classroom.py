@@ -17,11 +17,15 @@ import pytest
 import requests
 
 from dockerlab.classroom import engines, users
+from dockerlab.classroom.run import closed_to_learners
 from dockerlab.engine.private import RUN_BASE, availability
 from dockerlab.host import free_port
 
-pytestmark = pytest.mark.skipif(availability() is not None,
-                                reason=f"no classroom here: {availability()}")
+CLOSED = closed_to_learners(Path(sys.executable).parent, users.KIT_ROOT)
+pytestmark = [pytest.mark.skipif(availability() is not None,
+                                 reason=f"no classroom here: {availability()}"),
+              pytest.mark.skipif(CLOSED is not None, reason=f"learners cannot pass {CLOSED} "
+                                 "to run this checkout's Python (the classroom says so)")]
 
 PORT = free_port()
 HUB = f"http://127.0.0.1:{PORT}"

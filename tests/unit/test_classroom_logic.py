@@ -161,3 +161,21 @@ def test_the_cli_has_a_classroom_command():
     shown = subprocess.run([sys.executable, "-m", "dockerlab", "classroom", "--help"],
                            capture_output=True, text=True)
     assert shown.returncode == 0 and "--learners" in shown.stdout and "HTTPS" in shown.stdout
+
+
+def test_a_checkout_closed_to_other_users_is_named():
+    import shutil
+    import tempfile
+    from pathlib import Path
+
+    base = Path(tempfile.mkdtemp(dir="/tmp"))  # /tmp itself is open to everyone
+    try:
+        base.chmod(0o755)
+        closed = base / "private"
+        (closed / "kit" / ".venv").mkdir(parents=True)
+        closed.chmod(0o700)
+        assert run.closed_to_learners(closed / "kit" / ".venv") == closed
+        closed.chmod(0o755)
+        assert run.closed_to_learners(closed / "kit" / ".venv") is None
+    finally:
+        shutil.rmtree(base)
