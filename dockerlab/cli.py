@@ -119,6 +119,16 @@ def _lab(args) -> int:
     return launch(rest) or 0
 
 
+def _classroom(args) -> int:
+    from .classroom.run import remove_learners, serve
+
+    if args.remove_learners:
+        return remove_learners()
+    if not args.learners:
+        raise SystemExit("dockerlab classroom: say how many learners: --learners N")
+    return serve(args.learners, args.listen, args.port)
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="dockerlab", description=__doc__.split("\n\n")[0],
                                   formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -143,6 +153,15 @@ def parser() -> argparse.ArgumentParser:
     lab = commands.add_parser("lab", help="start JupyterLab on the notebooks")
     lab.add_argument("rest", nargs=argparse.REMAINDER)
     lab.set_defaults(run=_lab)
+    room = commands.add_parser("classroom", help="serve a workshop: JupyterHub, each learner "
+                               "on their own engine")
+    room.add_argument("--learners", type=int, help="how many learners")
+    room.add_argument("--remove-learners", action="store_true",
+                      help="after the workshop: remove every learner's user, home and engine")
+    room.add_argument("--listen", default="127.0.0.1",
+                      help="address to serve on (not loopback: HTTPS with the kit's certificate)")
+    room.add_argument("--port", type=int, default=8000)
+    room.set_defaults(run=_classroom)
     return top
 
 

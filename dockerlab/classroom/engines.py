@@ -1,0 +1,92 @@
+"""Each learner's own Docker Engine: the kit's private engine, its socket for that learner.
+
+A :class:`LearnerEngine` is a :class:`~dockerlab.engine.private.PrivateEngine` named
+``classroom-<uid>`` (own data root, exec root, containerd namespace, bridge ``dlb-<uid>`` on
+its own 10.199.N.0/24) whose UNIX socket belongs to the learner's own group, similar to::
+
+    dockerd ... -H unix:///run/dockerlab/classroom-1001/docker.sock --group dl-ada
+    chgrp dl-ada /run/dockerlab/classroom-1001 && chmod 0710 /run/dockerlab/classroom-1001
+
+so the socket (``root:dl-ada``, mode 0660) is reachable by that learner alone.
+"""
+
+from __future__ import annotations
+
+import grp
+import os
+import pwd
+import shutil
+import subprocess
+import sys
+import threading
+
+from ..engine.bridge import delete_bridge
+from ..engine.private import RUN_BASE, PrivateEngine, _unmount_below
+
+PREFIX = "classroom-"
+#: engines start one at a time: each picks the first free 10.199.N.0/24 for its bridge
+_STARTING = threading.Lock()
+
+
+class LearnerEngine(PrivateEngine):
+    """A private engine whose socket only one learner's group can open."""
+
+    group: str = "root"
+
+    def __post_init__(self):
+        super().__post_init__()
+        self._atexit = True  # the hub exiting leaves it to the kit's shutdown, data kept
+
+    def command(self) -> list[str]:
+        return [*super().command(), "--group", self.group]
+
+
+def engine_for(user: pwd.struct_passwd) -> LearnerEngine:
+    """The learner's engine (not started)."""
+    engine = LearnerEngine(name=f"{PREFIX}{user.pw_uid}", port=0)
+    engine.group = grp.getgrgid(user.pw_gid).gr_name
+    return engine
+
+
+def start_for(user: pwd.struct_passwd) -> LearnerEngine:
+    """Start the learner's engine (if it is not running) and hand its socket to them."""
+    engine = engine_for(user)
+    with _STARTING:
+        if not engine.running:
+            engine.start()
+    os.chown(engine.exec_root, 0, user.pw_gid)
+    os.chmod(engine.exec_root, 0o710)
+    os.chown(engine.socket, 0, user.pw_gid)
+    os.chmod(engine.socket, 0o660)
+    return engine
+
+
+def build_base_images(engine: PrivateEngine) -> subprocess.CompletedProcess:
+    """Build the kit's offline base images inside the learner's engine."""
+    env = {**os.environ, "DOCKER_HOST": engine.url}
+    return subprocess.run([sys.executable, "-m", "dockerlab", "base-images"], env=env,
+                          capture_output=True, text=True, timeout=600)
+
+
+def running_engines() -> list[LearnerEngine]:
+    """The learner engines whose exec root exists (running, or left by a crash)."""
+    if not RUN_BASE.exists():
+        return []
+    return [LearnerEngine(name=p.name, port=1) for p in sorted(RUN_BASE.iterdir())
+            if p.is_dir() and p.name.startswith(PREFIX)]
+
+
+def shut(engine: PrivateEngine) -> str:
+    """Stop a learner engine and remove its exec root and bridge; its data root stays, so
+    that a class started again finds the learner's images."""
+    said = engine.stop()
+    _unmount_below(engine.exec_root)
+    _unmount_below(engine.data_root)
+    shutil.rmtree(engine.exec_root, ignore_errors=True)
+    delete_bridge(engine.bridge)
+    return said
+
+
+def reset(engine: PrivateEngine) -> str:
+    """Remove a learner's engine entirely (data too); the next server start makes a new one."""
+    return engine.remove()
