@@ -18,8 +18,8 @@ import time
 from pathlib import Path
 
 from dockerlab import Lab
+from dockerlab.engine import clis
 from dockerlab.engine.raw import endpoint_of
-from dockerlab.images import buildkit
 from dockerlab.images.builder import build, describe_builder
 
 DOCKERFILE = """\
@@ -33,7 +33,7 @@ CMD ["sh", "app.sh"]
 FILES = {"deps.txt": "dep==1\n", "app.sh": "echo hi\n"}
 
 
-def plain_build(client: buildkit.BuildKitClient, env: dict, dockerfile: str, tag: str) -> float:
+def plain_build(client: clis.BuildKitClient, env: dict, dockerfile: str, tag: str) -> float:
     """Seconds for the CLI alone: the same context in a directory, the same progress mode."""
     with tempfile.TemporaryDirectory() as context:
         for name, text in {"Dockerfile": dockerfile, **FILES}.items():
@@ -54,7 +54,7 @@ def kit_build(lab, dockerfile: str, tag: str) -> float:
 
 
 def main(rounds: int = 5) -> None:
-    client, why = buildkit.find_client()
+    client, why = clis.find_buildkit()
     if client is None:
         print(f"no BuildKit client here ({why}): nothing to compare")
         return

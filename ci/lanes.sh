@@ -30,7 +30,8 @@ CGROUP_V2_TESTS="tests/unit/test_linux_logic.py tests/integration/test_linux_hos
   tests/integration/test_containers.py::test_absurd_memory_limits \
   tests/integration/test_containers.py::test_negative_cpu_quota \
   tests/integration/test_doctor_and_errors.py tests/integration/test_engine_facts.py \
-  notebooks/03_containers.ipynb notebooks/07_under_the_hood_namespaces_cgroups.ipynb \
+  notebooks/03_containers.ipynb notebooks/03b_isolation_and_limits.ipynb \
+  notebooks/07_under_the_hood_namespaces_cgroups.ipynb \
   notebooks/08_under_the_hood_overlayfs_and_handmade_container.ipynb"
 
 say() { printf 'lane: %s\n' "$*" >&2; }

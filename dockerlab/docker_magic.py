@@ -34,11 +34,10 @@ import os
 import re
 import selectors
 import shlex
-import shutil
 import subprocess
 import sys
 
-from .engine.facts import DEBIAN_CLI, _run
+from .engine.clis import _run, candidates
 from .engine.raw import endpoint_of
 from .errors import DockerLabError
 
@@ -174,13 +173,7 @@ def cli_environment() -> dict[str, str]:
 
 def cli_candidates() -> list[str]:
     """Every ``docker`` on PATH, then Debian's, each once."""
-    found, seen = [], set()
-    for folder in os.environ.get("PATH", "").split(os.pathsep) + [os.path.dirname(DEBIAN_CLI)]:
-        path = shutil.which("docker", path=folder) if folder else None
-        if path and os.path.realpath(path) not in seen:
-            seen.add(os.path.realpath(path))
-            found.append(path)
-    return found
+    return candidates()
 
 
 _chosen: dict[tuple, str] = {}

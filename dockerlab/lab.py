@@ -23,7 +23,7 @@ from .cleanup import CleanupReport, clean_session
 from .containers.run import launch, remove_quietly
 from .engine.guard import LabClient, Policy
 from .engine.locate import API_TIMEOUT, EngineLocation, client_for, find_engine
-from .errors import ContainerError, DockerLabError, translate
+from .errors import ContainerError, DockerLabError, mapped, translate
 from .images.base import BUSYBOX_IMAGE, ensure_busybox_image
 
 ALLOW_PULL_ENV = "DOCKERLAB_ALLOW_PULL"
@@ -60,11 +60,9 @@ class Lab:
         atexit.register(self._cleanup_at_exit)
 
     def _connect(self, timeout: int) -> LabClient:
-        try:
+        with mapped(url=self.location.url):
             return LabClient(self.policy, base_url=self.location.url, tls=self.location.tls,
                              version="auto", timeout=timeout)
-        except Exception as error:
-            raise translate(error, engine=f"The engine at {self.location.url}") from None
 
     def _ensure_base_images(self):
         """Base images belong to no session: built on a plain client, so the guard's session
@@ -121,17 +119,14 @@ class Lab:
         return launch(self, command, image, **kwargs)
 
     def explain(self, error: BaseException) -> DockerLabError:
-        """The kit's error for any SDK/transport error, naming this session's engine."""
-        import docker.errors
+        """The kit's error for any SDK/transport error, naming this session's engine
+        (:func:`dockerlab.errors.translate`; a kit error is returned as it is)."""
+        return translate(error, url=self.location.url)
 
-        if isinstance(error, docker.errors.ContainerError):
-            output = (error.stderr or b"").decode(errors="replace").strip()
-            return ContainerError(
-                f"The command {error.command!r} exited with status {error.exit_status} in "
-                f"image '{error.image}'." + (f" It printed:\n{output}" if output else ""),
-                "Read what the command printed; run it with `lab.start(...)` and look at "
-                "`container.logs()` to investigate.")
-        return translate(error, engine=f"The engine at {self.location.url}")
+    def mapped(self, about: str | None = None) -> mapped:
+        """``with lab.mapped():`` an error raised inside becomes the kit's, naming this
+        session's engine (:class:`dockerlab.errors.mapped`)."""
+        return mapped(about, url=self.location.url)
 
     # --- what this session owns ---------------------------------------------------------
     def containers(self) -> list:
@@ -160,9 +155,8 @@ class Lab:
         for callback in list(self._cleanup_callbacks):
             callback()
         try:
-            return clean_session(self.client, self.session, since=self.started)
-        except Exception as error:
-            raise self.explain(error) from None
+            with mapped(url=self.location.url):
+                return clean_session(self.client, self.session, since=self.started)
         finally:
             self.client.close()
 

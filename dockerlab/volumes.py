@@ -26,7 +26,7 @@ import docker.errors
 from docker.types import Mount
 
 from . import labels
-from .errors import BindSourceMissing, ObjectNotFound, VolumeInUse
+from .errors import BindSourceMissing, VolumeInUse, VolumeNotFound, mapped
 
 HOST_DIR_PREFIX = "dockerlab-bind-"
 
@@ -69,23 +69,20 @@ def host_directory() -> tempfile.TemporaryDirectory:
 # --- volume lifecycle -------------------------------------------------------------------
 def create_volume(lab, name: str | None = None):
     """Create a named volume with the session's labels; similar to ``docker volume create``."""
-    try:
+    with mapped(about="volume"):
         return lab.client.volumes.create(name)
-    except Exception as error:
-        raise lab.explain(error) from None
 
 
 def get_volume(lab, name: str):
     """The volume called ``name``; similar to ``docker volume inspect NAME``."""
-    try:
-        return lab.client.volumes.get(name)
-    except docker.errors.NotFound:
-        raise ObjectNotFound(
-            f"There is no volume called '{name}' on this engine.",
-            "Create it with `create_volume(lab, name)`, or list this session's volumes with "
-            "`lab.volumes()`.") from None
-    except Exception as error:
-        raise lab.explain(error) from None
+    with mapped(about="volume"):
+        try:
+            return lab.client.volumes.get(name)
+        except docker.errors.NotFound:
+            raise VolumeNotFound(
+                f"There is no volume called '{name}' on this engine.",
+                "Create it with `create_volume(lab, name)`, or list this session's volumes "
+                "with `lab.volumes()`.") from None
 
 
 @dataclass
@@ -113,10 +110,8 @@ def inspect_volume(lab, name: str) -> VolumeInfo:
 
 def users_of(lab, name: str) -> list[str]:
     """Containers (running or not) that use the volume; ``docker ps -a --filter volume=``."""
-    try:
+    with mapped(about="volume"):
         found = lab.client.containers.list(all=True, filters={"volume": name})
-    except Exception as error:
-        raise lab.explain(error) from None
     return sorted(c.name for c in found)
 
 
@@ -127,17 +122,18 @@ def remove_volume(lab, name: str) -> None:
     :class:`VolumeInUse`, naming those containers.
     """
     volume = get_volume(lab, name)
-    try:
-        volume.remove()
-    except docker.errors.APIError as error:
-        if error.status_code != 409:
-            raise lab.explain(error) from None
-        users = users_of(lab, name)
-        raise VolumeInUse(
-            f"The volume '{name}' is still used by {', '.join(users) or 'a container'}, so "
-            "the engine keeps it (and its data).",
-            "Remove those containers first (`container.remove(force=True)`), then remove the "
-            "volume again.") from None
+    with mapped(about="volume"):
+        try:
+            volume.remove()
+        except docker.errors.APIError as error:
+            if error.status_code != 409:
+                raise
+            users = users_of(lab, name)
+            raise VolumeInUse(
+                f"The volume '{name}' is still used by {', '.join(users) or 'a container'}, "
+                "so the engine keeps it (and its data).",
+                "Remove those containers first (`container.remove(force=True)`), then remove "
+                "the volume again.") from None
 
 
 def prune_volumes(lab) -> list[str]:
@@ -151,10 +147,8 @@ def prune_volumes(lab) -> list[str]:
     filters = labels.session_filter(lab.session)
     if prune_spares_named(lab):  # ask for named ones too, like `docker volume prune --all`
         filters["all"] = ["true"]
-    try:
+    with mapped(about="volume"):
         result = lab.client.api.prune_volumes(filters=filters)
-    except Exception as error:
-        raise lab.explain(error) from None
     return sorted(result.get("VolumesDeleted") or [])
 
 

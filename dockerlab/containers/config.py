@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..errors import translate
+from ..errors import mapped
 from ..images.reading import read_image
 from .run import launch, remove_quietly, run_to_end
 
@@ -112,10 +112,8 @@ def file_after_removal(lab, path: str = "/data/notes.txt", volume: str | None = 
 
 def commit(container, repository: str, tag: str = "latest", message: str = ""):
     """A new image from the container's current file system; similar to ``docker commit``."""
-    try:
+    with mapped("container"):
         return container.commit(repository=repository, tag=tag, message=message or None)
-    except Exception as error:
-        raise translate(error) from None
 
 
 def top_layer_paths(client, image) -> dict[str, list[str]]:

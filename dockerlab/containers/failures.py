@@ -29,8 +29,8 @@ def start_failure(error, command, image: str, lab=None, explain=None) -> DockerL
 
     Any other failure is ``explain(error)`` when given, else the session's ``lab.explain``.
     """
-    if isinstance(error, DockerLabError):
-        return error
+    if isinstance(error, DockerLabError) and getattr(error, "response", None) is None:
+        return error  # the kit's own (a refusal the engine answered is explained below)
     text = _explanation(error)
     if _command_missing(text):
         shown = command if isinstance(command, str) else " ".join(command or [])

@@ -98,10 +98,9 @@ def container_start_times(lab, n: int = 10) -> list[float]:
         started = time.perf_counter()
         container = launch(lab, ["true"])
         try:
-            container.wait(timeout=60)
+            with lab.mapped("container"):
+                container.wait(timeout=60)
             times.append(time.perf_counter() - started)
-        except Exception as error:
-            raise lab.explain(error) from None
         finally:
             remove_quietly(container)
     return times
@@ -142,24 +141,25 @@ def container_memory(lab, n: int = 10) -> list[MemoryReading]:
     try:
         for _ in range(n):
             containers.append(launch(lab, ["sleep", "60"]))
-        readings = []
-        for container in containers:  # launch read each one's state once it ran
-            pid = container.attrs["State"]["Pid"]
-            own = memory_bytes(pid)
-            if own is None:
-                usage = container.stats(stream=False, one_shot=True)["memory_stats"]
-                readings.append(MemoryReading(int(usage.get("usage", 0))))
-                continue
-            shim = parent_pid(pid)
-            readings.append(MemoryReading(own, memory_bytes(shim) or 0 if shim else 0))
-        return readings
-    except DockerLabError:
-        raise
-    except Exception as error:
-        raise lab.explain(error) from None
+        with lab.mapped("container"):
+            return _memory_readings(containers)
     finally:
         for container in containers:
             remove_quietly(container)
+
+
+def _memory_readings(containers) -> list[MemoryReading]:
+    readings = []
+    for container in containers:  # launch read each one's state once it ran
+        pid = container.attrs["State"]["Pid"]
+        own = memory_bytes(pid)
+        if own is None:
+            usage = container.stats(stream=False, one_shot=True)["memory_stats"]
+            readings.append(MemoryReading(int(usage.get("usage", 0))))
+            continue
+        shim = parent_pid(pid)
+        readings.append(MemoryReading(own, memory_bytes(shim) or 0 if shim else 0))
+    return readings
 
 
 @dataclass

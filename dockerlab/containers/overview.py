@@ -24,10 +24,8 @@ class Summary:
 
 def summaries(lab) -> list[Summary]:
     """This session's containers with their state, oldest first; like ``docker ps -a``."""
-    try:
+    with lab.mapped("container"):
         found = lab.containers()
-    except Exception as error:
-        raise lab.explain(error) from None
     rows = []
     for container in sorted(found, key=lambda c: c.attrs.get("Created", "")):
         state = container.attrs.get("State") or {}

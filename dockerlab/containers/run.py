@@ -13,7 +13,6 @@ from __future__ import annotations
 import docker.errors
 
 from .. import labels
-from ..errors import DockerLabError
 from .failures import start_failure
 from .limits import checked_options
 from .machine import State, state_of
@@ -34,12 +33,8 @@ def create(lab, command=None, image: str | None = None, **options):
     """
     options = checked_options(lab, options)
     options["labels"] = labels.with_labels(options.get("labels"), lab.labels)
-    try:
+    with lab.mapped("container"):
         return lab.client.containers.create(image or lab.base_image, shell(command), **options)
-    except DockerLabError:
-        raise
-    except Exception as error:
-        raise lab.explain(error) from None
 
 
 def launch(lab, command=None, image: str | None = None, *, before_start=None, explain=None,

@@ -18,7 +18,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 
-from ..errors import DockerLabError, translate
+from ..errors import DockerLabError, mapped, translate
 from .transport import closed_by_client
 
 #: the container actions drawn on the timeline, in their usual order of appearance
@@ -111,11 +111,9 @@ class EventStream:
         self.filters = filters or {}
         self._lock = threading.Lock()
         self._closed = False
-        try:
+        with mapped():
             self._raw = client.events(decode=True, filters=self.filters, since=since,
                                       until=until)
-        except Exception as error:
-            raise translate(error) from None
 
     @property
     def closed(self) -> bool:

@@ -13,23 +13,13 @@ CLI for each of these. Similar to ``docker version``, ``docker info`` and
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
 from dataclasses import dataclass, field
+
+from .clis import _cli_output, _cli_version, _run, find_buildkit, version_tuple
 
 #: the first Engine release whose ``docker save`` writes the OCI image layout
 OCI_SAVE_SINCE = (25, 0)
-CLI_TIMEOUT = 20
-
-
-def version_tuple(text: str | None) -> tuple[int, ...]:
-    """``"26.1.5+dfsg1"`` -> ``(26, 1, 5)``; unknown parts count as 0."""
-    parts = []
-    for piece in (text or "0").split("+")[0].split("-")[0].split("."):
-        digits = "".join(ch for ch in piece if ch.isdigit())
-        parts.append(int(digits or 0))
-    return tuple(parts)
 
 
 def image_store_of(info: dict) -> str:
@@ -60,10 +50,14 @@ class CLIFacts:
     buildx: str | None = None           # buildx plugin version, when the CLI has it
     compose: str | None = None          # "2.26.1 (docker compose)" or "1.29.2 (docker-compose)"
     refused: str | None = None          # what the CLI said when it could not use this engine
+    buildkit: str | None = None         # the CLI the kit builds with, when it is another one
 
     @property
     def buildkit_client(self) -> str | None:
-        """How a build on this machine reaches BuildKit, or ``None`` when nothing can."""
+        """How a build on this machine reaches BuildKit, or ``None`` when nothing can (any
+        CLI here: Debian 12's 20.10 reaches it even behind a newer CLI without buildx)."""
+        if self.buildkit:
+            return self.buildkit
         if self.buildx:
             return f"docker buildx {self.buildx}"
         if self.version and version_tuple(self.version) < (23,):
@@ -76,29 +70,6 @@ class CLIFacts:
         and later with the plugin), otherwise the classic builder (a CLI before 23 reaches
         BuildKit only with ``DOCKER_BUILDKIT=1``)."""
         return "BuildKit" if self.buildx else "classic"
-
-
-def _run(args: list[str], environment: dict | None) -> subprocess.CompletedProcess | None:
-    env = dict(os.environ if environment is None else environment, DOCKER_CLI_HINTS="false")
-    try:
-        return subprocess.run(args, capture_output=True, text=True, timeout=CLI_TIMEOUT,
-                              env=env, stdin=subprocess.DEVNULL)
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-
-
-def _cli_output(args: list[str], environment: dict | None = None) -> str | None:
-    done = _run(args, environment)
-    if done is None or done.returncode != 0:
-        return None
-    return done.stdout.strip() or None
-
-
-def _cli_version(docker: str) -> str | None:
-    """The CLI's own version, from ``docker --version`` (asks no engine)."""
-    banner = _cli_output([docker, "--version"])  # "Docker version 26.1.5+dfsg1, build a72d7cd"
-    words = banner.split() if banner else []
-    return words[2].rstrip(",") if len(words) > 2 else None
 
 
 def _cli_refusal(docker: str, environment: dict | None) -> str | None:
@@ -131,29 +102,9 @@ def cli_facts(environment: dict | None = None) -> CLIFacts:
     buildx = _cli_output([docker, "buildx", "version"])
     buildx_version = buildx.split()[1].lstrip("v") if buildx and len(buildx.split()) > 1 \
         else None
-    return CLIFacts(docker, version, buildx_version, compose, _cli_refusal(docker, environment))
-
-
-#: where Debian's docker CLI lives, when another one (without buildx) comes first on PATH
-DEBIAN_CLI = "/usr/bin/docker"
-
-
-def buildkit_cli(environment: dict | None = None) -> tuple[list[str], dict] | None:
-    """A docker CLI that builds with BuildKit here, as ``(argv, environment)`` for
-    ``argv + ["build", ...]``: the first CLI on PATH with buildx, or a CLI before 23 with
-    ``DOCKER_BUILDKIT=1`` (Debian 12's, even when a newer CLI without buildx comes first on
-    PATH); ``None`` when there is none."""
-    env = dict(os.environ if environment is None else environment)
-    seen = []
-    for path in (shutil.which("docker"), DEBIAN_CLI):
-        if not path or not os.path.exists(path) or os.path.realpath(path) in seen:
-            continue
-        seen.append(os.path.realpath(path))
-        buildx = _cli_output([path, "buildx", "version"])
-        client = CLIFacts(path, _cli_version(path), "yes" if buildx else None).buildkit_client
-        if client:
-            return [path], dict(env, DOCKER_BUILDKIT="1")
-    return None
+    client, _ = find_buildkit()
+    return CLIFacts(docker, version, buildx_version, compose, _cli_refusal(docker, environment),
+                    client.describe() if client else None)
 
 
 @dataclass(frozen=True)
@@ -233,11 +184,12 @@ class EngineFacts:
             notes.append(f"The docker CLI at {cli.path} ({cli.version}) cannot use this engine "
                          f"(it says: {cli.refused}); the kit talks to the engine through the "
                          "SDK, and the CLI cells will fail until CLI and engine agree.")
-        if cli.path and not cli.buildkit_client:
+        if cli.path and not cli.buildx and version_tuple(cli.version) >= (23,):
+            kit = (f"the kit builds with BuildKit through {cli.buildkit_client}"
+                   if cli.buildkit_client else "and so does the kit")
             notes.append(f"The docker CLI at {cli.path} ({cli.version}) has no buildx plugin, "
                          "so BuildKit cannot be driven from it: `docker build` falls back to "
-                         "the deprecated classic builder, and so does the kit; install "
-                         "docker-buildx.")
+                         f"the deprecated classic builder, {kit}; install docker-buildx.")
         if not cli.compose:
             notes.append("Docker Compose is not installed: notebook 04's Compose section says "
                          "so and skips its cells; install Debian's docker-compose.")

@@ -6,7 +6,8 @@ overrides the few ``APIClient`` methods that create objects or reach a registry,
 high-level call (``containers.run``, ``images.build``, ``networks.create``,
 ``container.commit``...) goes through the guard too. What it enforces:
 
-- the session's labels on every container, image (build, commit), network and volume;
+- the session's labels on every container, image (build, commit, import), network and
+  volume;
 - no pull from a registry off this machine unless the user opted in
   (``DOCKERLAB_ALLOW_PULL=1`` or ``Lab(allow_pull=True)``); a missing image is a clear
   :class:`~dockerlab.errors.ImageMissing` instead of a silent pull;
@@ -157,6 +158,13 @@ class GuardedAPIClient(EngineAPIClient):
         conf["Labels"] = kit_labels.with_labels(conf.get("Labels"), self.policy.labels)
         return super().commit(container, repository, tag, message, author, pause, changes,
                               conf)
+
+    def import_image(self, src=None, repository=None, tag=None, image=None, changes=None,
+                     stream_src=False):
+        """``docker import`` with the session's labels, as one more ``--change 'LABEL ...'``."""
+        label = "LABEL " + " ".join(f'{key}="{value}"' for key, value in self.policy.labels.items())
+        return super().import_image(src, repository, tag, image, [*(changes or []), label],
+                                    stream_src)
 
     def pull(self, repository, tag=None, *args, **kwargs):
         separator = "@" if tag and tag.startswith("sha256:") else ":"

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..errors import translate
+from ..errors import mapped
 
 
 @dataclass
@@ -61,14 +61,12 @@ def usage_of(disk_usage: dict, kind: str) -> dict:
 def describe(client) -> EngineInventory:
     """What one engine holds; similar to ``docker version``, ``docker info`` and
     ``docker system df``."""
-    try:
+    with mapped():
         version, info = client.version(), client.info()
         disk_usage = client.df()
         plugins = client.api.plugins()
         networks = client.api.networks()
         images = client.api.images()  # tagged and top-level: like `docker images`
-    except Exception as error:
-        raise translate(error) from None
     counts = {"images": len(images), "containers": info.get("Containers", 0),
               "running": info.get("ContainersRunning", 0), "networks": len(networks),
               "volumes": len(disk_usage.get("Volumes") or []), "plugins": len(plugins)}

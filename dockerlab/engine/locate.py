@@ -15,28 +15,19 @@ The API version is negotiated with the server (``version="auto"``), never pinned
 :func:`connect` is the kit's one way to open a client on an engine (the one found here, or
 any URL: a private engine's socket, TLS on loopback): it pings the engine, and turns the
 classic mistakes (a wrong socket path, a wrong or missing certificate, an API version the
-engine refuses) into one clear paragraph each (:func:`explain_connection`).
+engine refuses) into one clear paragraph each (:func:`dockerlab.errors.translate`).
 """
 
 from __future__ import annotations
 
 import os
 import platform
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import docker
 
-from ..errors import (
-    ApiVersionRefused,
-    DockerLabError,
-    EngineNotFound,
-    EnginePermissionDenied,
-    EngineTLSError,
-    EngineUnreachable,
-    translate,
-)
+from ..errors import EngineNotFound, EnginePermissionDenied, translate
 from .transport import EngineAPIClient
 
 DEFAULT_SOCKET = "/var/run/docker.sock"
@@ -130,7 +121,8 @@ def _probe(candidate: Candidate) -> str | None:
     try:
         _ping(candidate)
     except Exception as error:  # any failure means "not here"; the reason is reported
-        if isinstance(error, PermissionError) or "Permission denied" in str(error):
+        if isinstance(error, (PermissionError, EnginePermissionDenied)) \
+                or "Permission denied" in str(error):
             return "denied"
         return f"no answer ({type(error).__name__})"
     return None
@@ -170,14 +162,14 @@ def connect(where: EngineLocation | str | None = None, tls=None, *, version: str
     ``tls``), an :class:`EngineLocation`, or nothing: then the engine :func:`find_engine`
     finds. Similar to ``docker [-H URL --tlsverify ...] version``. Every failure is a
     :class:`~dockerlab.errors.DockerLabError` naming what went wrong (a wrong socket path, a
-    wrong or missing certificate, an API version the engine refuses: :func:`explain_connection`).
+    wrong or missing certificate, an API version the engine refuses: :func:`~dockerlab.errors.translate`).
     """
     if not isinstance(where, EngineLocation):
         where = find_engine() if where is None else EngineLocation(where, "given URL", tls)
     url, tls = where.url, where.tls if tls is None else tls
     path = url[len("unix://"):] if url.startswith("unix://") else None
     if path is not None and not Path(path).exists():
-        raise explain_connection(FileNotFoundError(path), url)
+        raise translate(FileNotFoundError(path), url=url)
     client = None
     try:
         client = client_for(url, tls, version=version, timeout=timeout)
@@ -186,65 +178,8 @@ def connect(where: EngineLocation | str | None = None, tls=None, *, version: str
     except Exception as error:
         if client is not None:
             client.close()
-        raise explain_connection(error, url, version=version) from None
+        raise translate(error, url=url) from None
     return client
-
-
-_TOO_NEW = re.compile(r"client version (?P<asked>[\d.]+) is too (?P<how>new|old)\. "
-                      r"(?:Maximum|Minimum) supported API version is (?P<limit>[\d.]+)", re.I)
-
-
-def explain_connection(error: BaseException, url: str, *, version=None) -> DockerLabError:
-    """The kit's error for a failed connection to the engine at ``url``."""
-    import docker.errors
-    import requests
-
-    text = str(error)
-    if isinstance(error, DockerLabError):
-        return error
-    if isinstance(error, docker.errors.InvalidVersion) or _TOO_NEW.search(
-            getattr(error, "explanation", None) or text):
-        match = _TOO_NEW.search(getattr(error, "explanation", None) or text)
-        limit = f" (its {'newest' if match.group('how') == 'new' else 'oldest'} is " \
-                f"{match.group('limit')})" if match else ""
-        return ApiVersionRefused(
-            f"The engine at {url} does not speak REST API version {version}{limit}: "
-            f"{getattr(error, 'explanation', None) or text}",
-            "Leave the version out (the kit negotiates it: version='auto'), or pick one "
-            "between the engine's MinAPIVersion and ApiVersion from `docker version`.")
-    if isinstance(error, requests.exceptions.SSLError) or "SSL" in text:
-        if "CERTIFICATE_VERIFY_FAILED" in text or "certificate verify failed" in text:
-            return EngineTLSError(
-                f"The engine at {url} showed a certificate this client does not trust "
-                "(certificate verify failed).",
-                "Give the client the CA that signed the engine's certificate (ca.pem of the "
-                "same throwaway authority), and connect to the host name the certificate "
-                "names (127.0.0.1).")
-        return EngineTLSError(
-            f"The engine at {url} refused the TLS handshake: it accepts only clients that "
-            "show a certificate signed by its own CA, and this one showed none or another.",
-            "Connect with the client certificate and key made with the engine's CA "
-            "(cert.pem and key.pem next to its ca.pem): `bundle.tls_config()`.")
-    if "HTTP request to an HTTPS server" in text:
-        return EngineTLSError(
-            f"The engine at {url} speaks only TLS, and this client spoke plain HTTP.",
-            "Connect with the engine's certificates (`tls=bundle.tls_config()`); the kit "
-            "never opens a plain TCP socket to an engine.")
-    if isinstance(error, FileNotFoundError):
-        return EngineNotFound(
-            f"No engine listens at {url}: that socket file does not exist.",
-            "Check the path for a typo (the usual one is unix:///var/run/docker.sock), or "
-            "start the engine that should create it.")
-    if isinstance(error, requests.exceptions.ConnectionError) or "Connection refused" in text:
-        return EngineUnreachable(
-            f"Nothing answers at {url} (connection refused or closed).",
-            "Is that engine running? Start it (for the private engine: `engine.start()`), "
-            "then run the cell again: the same client reconnects by itself.")
-    if isinstance(error, docker.errors.DockerException) and "http+docker" not in text \
-            and "scheme" in text.lower():
-        return EngineNotFound(f"{url} is not an address a Docker client understands: {text}",
-                              "Use unix:///path/to/docker.sock or tcp://127.0.0.1:PORT.")
-    return translate(error, engine=f"The engine at {url}")
 
 
 # --- messages a learner can act on ---------------------------------------------------------

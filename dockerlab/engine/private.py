@@ -89,6 +89,8 @@ class PrivateEngine:
     base: Path | None = None
     port: int = 0
     process: subprocess.Popen | None = field(default=None, repr=False)
+    #: its daemon.json, e.g. ``{"features": {"containerd-snapshotter": True}}``
+    daemon_config: dict = field(default_factory=dict)
 
     def __post_init__(self):
         self.base = Path(self.base or state_dir() / "engines" / self.name)
@@ -170,7 +172,8 @@ class PrivateEngine:
             return self
         self.data_root.mkdir(parents=True, exist_ok=True)
         self.exec_root.mkdir(parents=True, exist_ok=True, mode=0o700)
-        (self.base / "daemon.json").write_text("{}\n")  # never read /etc/docker/daemon.json
+        # its own daemon.json: /etc/docker/daemon.json is never read
+        (self.base / "daemon.json").write_text(json.dumps(self.daemon_config) + "\n")
         if not self.certs.exists():
             make_certificates(self.certs.directory)
         create_bridge(self.bridge)

@@ -16,13 +16,7 @@ import socket
 import urllib.parse
 from dataclasses import dataclass
 
-from ..errors import (
-    ApiVersionRefused,
-    DockerLabError,
-    EngineNotFound,
-    EngineTLSError,
-    EngineUnreachable,
-)
+from ..errors import EngineTLSError, Request, refusal, translate
 from .locate import DEFAULT_SOCKET
 
 
@@ -74,19 +68,14 @@ class RawResponse:
             return self.text.strip()
 
     def raise_for_status(self) -> None:
-        """A clear :class:`DockerLabError` when the engine answered with an error status."""
+        """The kit's error (:func:`dockerlab.errors.refusal`, the one the SDK's calls get)
+        when the engine answered with an error status."""
         if self.status < 400:
             return
-        if "client version" in self.message:
-            raise ApiVersionRefused(
-                f"The engine at {self.url} refused {self.method} {self.target}: "
-                f"{self.message}.",
-                "Use a version between the engine's MinAPIVersion and ApiVersion "
-                "(`GET /version` without a version prefix tells both).")
-        raise DockerLabError(
-            f"The engine answered {self.status} {self.reason} to {self.method} "
-            f"{self.target}: {self.message}.",
-            "Read the engine's message: it names the object or parameter it did not accept.")
+        raise refusal(self.status, self.message.strip().rstrip("."),
+                      Request.parse(self.method, self.target),
+                      engine=f"The engine at {self.url}" if self.url else "The engine",
+                      reason=self.reason)
 
     def head(self) -> str:
         """The status line and the headers, as on the wire."""
@@ -136,27 +125,10 @@ def raw_request(method: str, path: str, *, url: str = f"unix://{DEFAULT_SOCKET}"
         response = RawResponse(method, target, answer.status, answer.reason,
                                dict(answer.getheaders()), answer.read(), url)
     except OSError as error:
-        raise raw_error(error, url) from None
+        raise translate(error, url=url) from None
     finally:
         connection.close()
     return response
-
-
-def raw_error(error: OSError, url: str) -> DockerLabError:
-    """The kit's error for a hand-made request that found no engine."""
-    import ssl
-
-    if isinstance(error, ssl.SSLError):
-        return EngineTLSError(f"The TLS handshake with {url} failed: {error.reason or error}.",
-                              "Use the engine's CA and the client certificate it signed.")
-    if isinstance(error, FileNotFoundError):
-        return EngineNotFound(f"No engine listens at {url}: that socket file does not exist.",
-                              "Check the path (the usual one is /var/run/docker.sock).")
-    if isinstance(error, PermissionError):
-        return EngineNotFound(f"The socket {url} exists but this user may not open it.",
-                              "Use an account in the docker group, or root.")
-    return EngineUnreachable(f"Nothing answered at {url} ({type(error).__name__}: {error}).",
-                             "Is the engine running? Start it and try again.")
 
 
 def request_text(method: str, path: str, *, version: str | None = None,

@@ -11,7 +11,7 @@ import shutil
 import subprocess
 from dataclasses import dataclass, field
 
-from ..errors import DockerLabError, translate
+from ..errors import DockerLabError, mapped
 from .raw import endpoint_of, raw_for
 from .recorder import trim
 
@@ -121,11 +121,7 @@ def three_ways(client, operation: str, label: str | None = None) -> ThreeWays:
         args = spec.cli + ([] if not label or operation == "server version"
                            else ["--filter", f"label={label}"])
         result.answers["cli"] = spec.parse_cli(run_cli(client, args))
-    try:
+    with mapped():
         result.answers["sdk"] = spec.sdk(client, label)
-    except DockerLabError:
-        raise
-    except Exception as error:
-        raise translate(error) from None
     result.answers["raw"] = spec.raw(client, label)
     return result

@@ -5,6 +5,12 @@ process with dozens of clients would otherwise run out of file descriptors), its
 trust (``REQUESTS_CA_BUNDLE`` cannot replace an engine's CA), and streamed responses
 (events, ``logs -f``, stats) that end with their client: :func:`end_stream` wakes a thread
 reading one, which :func:`closed_by_client` tells apart from an engine that went away.
+
+Every failed request raises a kit error (:func:`dockerlab.errors.translate`): an error
+status (docker-py's ``APIError``, ``NotFound``...) and an engine that cannot be reached
+(requests' ``ConnectionError``) become the kit's classes, which are still those docker-py /
+requests classes. So ``lab.client.containers.get("typo")`` in a script says what happened
+and what to do, and ``except docker.errors.NotFound:`` keeps working.
 """
 
 from __future__ import annotations
@@ -13,6 +19,9 @@ import threading
 import weakref
 
 import docker
+import requests.exceptions
+
+from ..errors import DockerLabError, translate
 
 ENGINE_POOL = "http+docker://engine"  # the one pool key of a socket adapter
 
@@ -59,6 +68,7 @@ class EngineAPIClient(docker.APIClient):
     """
 
     def __init__(self, *args, **kwargs):
+        self.engine_url = kwargs.get("base_url") or (args[0] if args else None)
         super().__init__(*args, **kwargs)
         one_pool_per_engine(getattr(self, "_custom_adapter", None))
         self._streams = weakref.WeakSet()  # streamed responses (events, logs -f, stats...)
@@ -66,11 +76,31 @@ class EngineAPIClient(docker.APIClient):
 
     def request(self, method, url, **kwargs):
         kwargs.setdefault("verify", self.verify)
-        response = super().request(method, url, **kwargs)
+        try:
+            response = super().request(method, url, **kwargs)
+        except requests.exceptions.ConnectionError as error:  # SSLError, refused, closed...
+            raise translate(error, url=self.engine_url) from None
         if kwargs.get("stream"):
             with self._streams_lock:
                 self._streams.add(response)
         return response
+
+    def _raise_for_status(self, response):
+        """docker-py's ``APIError`` for an error status, as the kit's matching class."""
+        try:
+            super()._raise_for_status(response)
+        except docker.errors.APIError as error:
+            raise translate(error, url=self.engine_url) from None
+
+    def _retrieve_server_version(self):
+        """docker-py wraps any failure of ``GET /version`` in a ``DockerException``; the
+        kit's error underneath (no engine there, a TLS handshake) is raised as it is."""
+        try:
+            return super()._retrieve_server_version()
+        except docker.errors.DockerException as error:
+            if isinstance(error.__cause__, DockerLabError):
+                raise error.__cause__ from None
+            raise
 
     def close(self) -> None:
         """Close the streams still open (their readers stop) and every pooled socket."""

@@ -23,7 +23,6 @@ from .raw import (
     UnixHTTPConnection,
     endpoint_of,
     query_string,
-    raw_error,
     raw_for,
     raw_request,
     request_text,
@@ -44,6 +43,6 @@ from .three_clients import OPERATIONS, Operation, ThreeWays, cli_path, run_cli, 
 __all__ = [
     "BODY_LIMIT", "Endpoint", "Exchange", "OPERATIONS", "Operation", "RawResponse",
     "SECRET_KEYS", "ThreeWays", "UnixHTTPConnection", "WireRecorder", "body_text", "cli_path",
-    "endpoint_of", "parse_exchange", "query_string", "raw_error", "raw_for", "raw_request",
+    "endpoint_of", "parse_exchange", "query_string", "raw_for", "raw_request",
     "record", "redact", "request_text", "run_cli", "three_ways", "trim",
 ]

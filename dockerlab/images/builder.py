@@ -9,8 +9,8 @@ when a client for it is found, otherwise with the classic builder, as Docker cho
     result.steps[1].size           # the layer the step made (its build cache record)
     build(lab, same_dockerfile, tag="demo:1").cached_count   # every step, from the cache
 
-``builder="auto"`` (the default) picks BuildKit when :func:`dockerlab.images.buildkit.
-find_client` finds a CLI that drives it, ``"buildkit"`` insists on it, ``"classic"`` uses the
+``builder="auto"`` (the default) picks BuildKit when :func:`dockerlab.engine.clis.
+find_buildkit` finds a CLI that drives it, ``"buildkit"`` insists on it, ``"classic"`` uses the
 engine's classic builder (the one section of notebook 02 that compares them).
 
 With BuildKit a step is a vertex of the build graph (:mod:`dockerlab.images.progress`):
@@ -32,6 +32,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from ..engine import clis
 from ..errors import BuildFailed, ImageMissing
 from . import build_cache, buildkit, failures
 from .classic import (
@@ -56,13 +57,13 @@ _BUILDKIT_OPTIONS = {"network_mode", "target", "buildargs", "labels", "dockerfil
                      "rm", "forcerm"}
 
 
-def choose_builder(builder: str = "auto") -> tuple[str, buildkit.BuildKitClient | None, str]:
+def choose_builder(builder: str = "auto") -> tuple[str, clis.BuildKitClient | None, str]:
     """``("BuildKit", client, "")`` or ``("classic", None, why)``, as Docker would choose."""
     if builder not in BUILDERS:
         raise ValueError(f"builder must be one of {', '.join(BUILDERS)}, not {builder!r}")
     if builder == "classic":
         return "classic", None, "asked for"
-    client, why = buildkit.find_client()
+    client, why = clis.find_buildkit()
     if client is not None:
         return "BuildKit", client, ""
     if builder == "buildkit":
@@ -111,7 +112,7 @@ def _read_directory(directory: Path, files) -> tuple[str, dict]:
     return dockerfile, {**read, **(files or {})}
 
 
-def _buildkit_build(docker_client, cli: buildkit.BuildKitClient, dockerfile: str,
+def _buildkit_build(docker_client, cli: clis.BuildKitClient, dockerfile: str,
                     files: dict, *, tag, on_step, on_line, nocache, network_mode=None,
                     target=None, buildargs=None, labels=None, dockerfile_name=None,
                     **ignored) -> BuildResult:

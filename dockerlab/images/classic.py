@@ -221,6 +221,8 @@ def kit_step_count(client) -> int:
 def _build_error(error: Exception) -> DockerLabError:
     """A Dockerfile the daemon refused before any step ran (syntax error...)."""
     translated = translate(error)
+    if isinstance(translated, BuildFailed):  # the mapper's DockerfileInvalid (errors helper)
+        return translated
     text = translated.message
     if "parse error" in text or "unknown instruction" in text or "Dockerfile" in text:
         detail = re.sub(r"^The engine refused the request: ", "", text).rstrip(".")

@@ -25,6 +25,7 @@ import posixpath
 from dataclasses import dataclass
 
 from ..errors import ImageError
+from ..errors import corrupt_archive as corrupt
 
 #: Python's machine names -> the OCI architecture names used in image indexes
 _ARCHITECTURES = {"x86_64": "amd64", "amd64": "amd64", "aarch64": "arm64", "arm64": "arm64",
@@ -32,15 +33,6 @@ _ARCHITECTURES = {"x86_64": "amd64", "amd64": "amd64", "aarch64": "arm64", "arm6
                   "riscv64": "riscv64", "i686": "386"}
 #: how deep an index may nest before the archive counts as corrupted
 MAX_DEPTH = 4
-
-
-def corrupt(detail: str) -> ImageError:
-    """The one error for an archive that is cut short or not an image archive at all."""
-    return ImageError(
-        f"The image archive is corrupted or truncated: {detail}.",
-        "Save the image again (`docker save -o image.tar NAME`, or read it straight from the "
-        "engine with `read_image(lab.client, NAME)`); a partial download or copy cuts the "
-        "archive short.")
 
 
 @dataclass(frozen=True)

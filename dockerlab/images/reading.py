@@ -11,10 +11,10 @@ from __future__ import annotations
 import tarfile
 from collections.abc import Iterator
 
-from ..errors import DockerLabError, translate
+from ..errors import archive_errors, mapped
 from .layer_tar import IndexedLayer, LayerBytes
 from .model import FileEntry, ImageLayers
-from .save_archive import BUFSIZE, LayerTar, SaveArchive, _archive_errors
+from .save_archive import BUFSIZE, LayerTar, SaveArchive
 from .stacking import analyze
 from .text import human_size
 
@@ -31,19 +31,15 @@ def read_tarball(path, name: str = "") -> ImageLayers:
 
 
 
+@mapped(about="image")
 def _save_stream(client, name: str):
     """The engine's save stream for ``name``; similar to ``docker save NAME``."""
     require = getattr(client.api, "require_image", None)
-    try:
-        if require is not None:
-            require(name)  # the guard's clear message, with "did you mean"
-        else:
-            client.api.inspect_image(name)
-        return client.api.get_image(name, chunk_size=BUFSIZE)
-    except DockerLabError:
-        raise
-    except Exception as error:
-        raise translate(error) from None
+    if require is not None:
+        require(name)  # the guard's clear message, with "did you mean"
+    else:
+        client.api.inspect_image(name)
+    return client.api.get_image(name, chunk_size=BUFSIZE)
 
 
 def read_image(client, name: str, base: str | None = None, *,
@@ -56,21 +52,14 @@ def read_image(client, name: str, base: str | None = None, *,
     """
     chunks = _save_stream(client, name)
     try:
-        image = read_save_stream(chunks, name)
-    except DockerLabError:
-        raise
-    except Exception as error:  # the engine went away mid-stream
-        raise translate(error) from None
+        with mapped(about="image"):  # the engine may go away mid-stream
+            image = read_save_stream(chunks, name)
     finally:
         getattr(chunks, "close", lambda: None)()  # an early stop releases the connection now
-    try:
+    with mapped(about="image"):
         image.image_id = client.api.inspect_image(name)["Id"]
         if base or find_base:
             image.mark_base(base_layer_count(client, name, image.diff_ids, base))
-    except DockerLabError:
-        raise
-    except Exception as error:
-        raise translate(error) from None
     return image
 
 
@@ -126,15 +115,15 @@ class LayerStream:
 
     def __iter__(self) -> Iterator[LayerTar]:
         chunks = _save_stream(self.client, self.name)
-        with _archive_errors():
+        with archive_errors():
             for key, member in self.archive.members(chunks):
-                with _archive_errors(key):
+                with archive_errors(key):
                     head = self.archive.take(key, member)
                 if head is None:
                     continue
                 layer = LayerBytes(head, member)
                 try:
-                    with _archive_errors(key):
+                    with archive_errors(key):
                         inner = tarfile.open(fileobj=layer.stream, mode="r|")
                         yield LayerTar(key, inner, layer)
                         self.archive.layers[key] = IndexedLayer([], [], [], layer.finish(),
@@ -142,10 +131,8 @@ class LayerStream:
                 finally:
                     layer.sha.close()
         self.image = analyze(self.archive, self.name)
-        try:
+        with mapped(about="image"):
             self.image.image_id = self.client.api.inspect_image(self.name)["Id"]
-        except Exception as error:  # noqa: BLE001 - said in the kit's words
-            raise translate(error) from None
 
 
 def iter_layer_tars(client, name: str) -> Iterator[LayerTar]:

@@ -32,11 +32,10 @@ import io
 import json
 import posixpath
 import tarfile
-import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from ..errors import DockerLabError, ImageError
+from ..errors import ImageError, archive_errors
 from .layer_tar import IndexedLayer, LayerBytes, normal_path, parent_path, read_layer
 from .manifest import corrupt as _corrupt
 from .tarstream import ByteStream, Member, iter_tar
@@ -147,9 +146,9 @@ class SaveArchive:
 
     def index(self, source) -> SaveArchive:
         """Read a whole save stream (file object or chunks), indexing every layer tar."""
-        with _archive_errors():
+        with archive_errors():
             for name, member in self.members(source):
-                with _archive_errors(name):
+                with archive_errors(name):
                     head = self.take(name, member)
                     if head is not None:
                         self.layers[name] = read_layer(head, member)
@@ -169,22 +168,3 @@ class SaveArchive:
         if key not in self.layers:
             raise _corrupt(f"the layer '{key}' named by the manifest is not in the archive")
         return self.layers[key]
-
-
-class _archive_errors:
-    """Turn tar/gzip/JSON read errors into one clear :class:`ImageError`."""
-
-    def __init__(self, where: str = ""):
-        self.where = where
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, kind, error, tb):
-        if error is None or isinstance(error, DockerLabError):
-            return False
-        if isinstance(error, (tarfile.TarError, EOFError, zlib.error, UnicodeDecodeError,
-                              ValueError)):
-            where = f" (in {self.where})" if self.where else ""
-            raise _corrupt(f"{type(error).__name__}: {error}{where}") from None
-        return False

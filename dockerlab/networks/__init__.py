@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 import docker.errors
 
 from ..containers.run import launch
-from ..errors import ContainerError, DockerLabError, NetworkNotFound, PortTaken
+from ..errors import ContainerError, DockerLabError, NetworkNotFound, PortTaken, mapped
 
 #: the engine's own networks, present on every engine
 BUILTIN_NETWORKS = ("bridge", "host", "none")
@@ -53,11 +53,9 @@ def create_network(lab, name: str, *, internal: bool = False, **kwargs):
     ``internal=True`` makes a network with no route out (``--internal``). The network
     carries the session's labels, so ``lab.cleanup()`` removes it.
     """
-    try:
+    with mapped(about="network"):
         return lab.client.networks.create(name, driver="bridge", internal=internal,
                                           check_duplicate=True, **kwargs)
-    except Exception as error:
-        raise lab.explain(error) from None
 
 
 def require_network(lab, name: str):
@@ -65,12 +63,11 @@ def require_network(lab, name: str):
 
     Similar to ``docker network inspect NAME``.
     """
-    try:
-        network = lab.client.networks.get(name)
-    except docker.errors.NotFound:
-        network = None
-    except Exception as error:
-        raise lab.explain(error) from None
+    with mapped(about="network"):
+        try:
+            network = lab.client.networks.get(name)
+        except docker.errors.NotFound:
+            network = None
     if network is None:
         known = list(BUILTIN_NETWORKS) + sorted(n.name for n in lab.networks())
         raise NetworkNotFound(
@@ -83,20 +80,16 @@ def require_network(lab, name: str):
 def attach(lab, container, network: str, aliases: list[str] | None = None) -> None:
     """Connect a container to one more network; similar to ``docker network connect``."""
     net = require_network(lab, network)
-    try:
+    with mapped(about="network"):
         net.connect(container, aliases=aliases)
-    except Exception as error:
-        raise lab.explain(error) from None
     container.reload()
 
 
 def detach(lab, container, network: str) -> None:
     """Disconnect a container from a network; similar to ``docker network disconnect``."""
     net = require_network(lab, network)
-    try:
+    with mapped(about="network"):
         net.disconnect(container)
-    except Exception as error:
-        raise lab.explain(error) from None
     container.reload()
 
 
@@ -234,10 +227,8 @@ def parse_ip_route(text: str) -> list[Route]:
 
 def inside(lab, container, command: str) -> str:
     """Run ``command`` in a running container; similar to ``docker exec NAME sh -c CMD``."""
-    try:
+    with mapped(about="container"):
         result = container.exec_run(["sh", "-c", command])
-    except Exception as error:
-        raise lab.explain(error) from None
     return result.output.decode(errors="replace")
 
 

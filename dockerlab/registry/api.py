@@ -33,13 +33,7 @@ import socket
 from dataclasses import dataclass, field
 from urllib.parse import urlencode, urlsplit
 
-from ..errors import (
-    DigestMismatch,
-    RegistryAuthFailed,
-    RegistryError,
-    RegistryNotFound,
-    RegistryUnreachable,
-)
+from ..errors import RegistryAuthFailed, RegistryNotFound, RegistryUnreachable, registry_error
 from .manifests import (  # noqa: F401 (the media types are re-exported)
     CONFIG_V1,
     LAYER_TAR_GZIP,
@@ -58,8 +52,6 @@ from .manifests import (  # noqa: F401 (the media types are re-exported)
 
 DEFAULT_TIMEOUT = 10
 
-_NOT_FOUND_CODES = {"NAME_UNKNOWN", "MANIFEST_UNKNOWN", "BLOB_UNKNOWN",
-                    "BLOB_UPLOAD_UNKNOWN"}
 _CHALLENGE_PARAM = re.compile(r'(\w+)=(?:"([^"]*)"|([^,\s]*))')
 
 
@@ -205,50 +197,12 @@ class RegistryAPI:
         return f"Basic {token}"
 
     def _error(self, response: Response, method: str, target: str, what: str):
-        errors = response.errors
-        codes = {error.get("code", "") for error in errors}
-        told = "; ".join(f"{e.get('code')}: {e.get('message')}" for e in errors) or \
-            f"HTTP {response.status} {response.reason}"
-        where = f"{method} {target}"
-        what = what or target
         if response.status == 401:
             self.challenge = parse_challenge(response.headers.get("www-authenticate"))
-            if self._authorization:
-                return RegistryAuthFailed(
-                    f"The registry at {self.url} rejected the credentials of user "
-                    f"'{self.username}' ({where}: {told}).",
-                    "Check the user name and password; they are never shown in outputs, so "
-                    "retype them in the cell that defines them.")
-            return RegistryAuthFailed(
-                f"The registry at {self.url} requires authentication: {where} answered 401 "
-                f"with the challenge '{self.challenge}'.",
-                "Give credentials: `RegistryAPI(address, username, password)` for HTTP, "
-                "`lab.client.login(username, password, registry=...)` for the engine.")
-        if method == "DELETE" and codes & {"DIGEST_INVALID", "UNSUPPORTED"}:
-            return RegistryError(
-                f"The registry refused to delete {what} ({told}).",
-                "Deleting takes a digest (`sha256:...`), never a tag, and needs "
-                "`storage.delete.enabled: true` in the registry's config.")
-        if "accept header" in told.lower():  # a 2.x registry: an OCI manifest, not asked for
-            return RegistryError(
-                f"The registry has {what}, but only in a format this request's Accept header "
-                f"does not name ({told}).",
-                "A registry answers only in a format the client says it understands: "
-                "`api.manifest(repository, tag)` accepts Docker schema 2 and OCI manifests "
-                "and indexes (registry_api.MANIFEST_ACCEPT).")
-        if "DIGEST_INVALID" in codes:
-            return DigestMismatch(
-                f"The registry rejected {what}: the content does not match the digest it was "
-                f"sent under ({told}).",
-                "A registry recomputes the sha256 of every blob it receives and refuses a "
-                "mismatch. Send the digest of the exact bytes you upload.")
-        if codes & _NOT_FOUND_CODES or (response.status == 404 and not codes):
-            return RegistryNotFound(
-                f"The registry at {self.url} has no {what} ({told}).",
-                "List what it has: `api.catalog()` for repositories, `api.tags(repository)` "
-                "for tags; names and tags are case-sensitive.")
-        return RegistryError(f"The registry at {self.url} refused {where} ({told}).",
-                             "Read the registry's own words above; `registry.logs()` has more.")
+        return registry_error(response, method, target, what, url=self.url,
+                              username=self.username,
+                              sent_credentials=bool(self._authorization),
+                              challenge=self.challenge)
 
     # --- reading ----------------------------------------------------------------------
     def ping(self) -> dict:

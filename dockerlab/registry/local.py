@@ -35,7 +35,7 @@ from pathlib import Path
 import docker.errors
 
 from ..containers.run import launch, remove_quietly
-from ..errors import DockerLabError, RegistryStartFailed
+from ..errors import DockerLabError, RegistryStartFailed, mapped
 from ..host import free_port
 from ..images.references import parse_reference
 from .api import RegistryAPI
@@ -356,10 +356,8 @@ def exercise_image(lab, tag: str = "v1") -> tuple[str, str, str]:
     except RegistryNotFound:
         dockerfile = (f"FROM {lab.base_image}\n"
                       "RUN echo 'a second layer' > /second-layer.txt\n")
-        try:
+        with mapped(about="image"):
             image, _ = lab.client.images.build(fileobj=io.BytesIO(dockerfile.encode()))
-        except Exception as error:
-            raise lab.explain(error) from None
         push(lab, image.id, registry.reference(EXERCISE_REPOSITORY, tag), progress=False)
     return registry.host, EXERCISE_REPOSITORY, tag
 

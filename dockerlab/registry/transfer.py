@@ -29,12 +29,12 @@ import docker.errors
 
 from ..errors import (
     DigestMismatch,
-    DockerLabError,
     RegistryAuthFailed,
     RegistryError,
     RegistryNotFound,
     RegistryUnreachable,
     TransferFailed,
+    mapped,
 )
 from ..images.references import parse_reference
 from ..notebook import ipython_shell
@@ -212,6 +212,7 @@ def _require_loopback(reference: str) -> None:
             "Start one with `LocalRegistry.start(lab)` and use `registry.reference(name, tag)`.")
 
 
+@mapped(about="image")
 def push(lab, image: str, reference: str, *, progress=True) -> TransferReport:
     """Tag ``image`` as ``reference`` and push it; similar to ``docker tag`` + ``docker push``.
 
@@ -226,16 +227,13 @@ def push(lab, image: str, reference: str, *, progress=True) -> TransferReport:
         return TransferProgress("push", f"{repository}:{tag}",
                                 _default_view(f"push {repository}:{tag}", progress)
                                 ).follow(stream)
-    except DockerLabError:
+    except docker.errors.ImageNotFound:  # the image to push is not local: ImageMissing
         raise
-    except docker.errors.ImageNotFound as error:  # the image to push is not local
-        raise lab.explain(error) from None
-    except docker.errors.APIError as error:
+    except docker.errors.APIError as error:  # the kit's refusals are APIErrors too
         raise classify(str(error.explanation or error), "push") from None
-    except Exception as error:
-        raise lab.explain(error) from None
 
 
+@mapped(about="image")
 def pull(lab, reference: str, *, progress=True) -> TransferReport:
     """Pull ``reference`` (a tag or ``@sha256:`` digest); similar to ``docker pull``.
 
@@ -248,14 +246,11 @@ def pull(lab, reference: str, *, progress=True) -> TransferReport:
                                   _default_view(f"pull {reference}", progress)).follow(stream)
         report.image = lab.client.images.get(reference)
         return report
-    except DockerLabError:
-        raise
-    except docker.errors.APIError as error:
+    except docker.errors.APIError as error:  # the kit's refusals are APIErrors too
         raise classify(str(error.explanation or error), "pull", reference) from None
-    except Exception as error:
-        raise lab.explain(error) from None
 
 
+@mapped()
 def login(lab, registry: str, username: str, password: str) -> dict:
     """Log the engine in to ``registry``; ``lab.client.login(..., registry=...)`` underneath.
 
@@ -267,6 +262,4 @@ def login(lab, registry: str, username: str, password: str) -> dict:
                                   reauth=True)
     except docker.errors.APIError as error:
         raise classify(str(error.explanation or error), f"login to {registry}") from None
-    except Exception as error:
-        raise lab.explain(error) from None
     return {"Status": answer.get("Status", "")}

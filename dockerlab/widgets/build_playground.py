@@ -130,7 +130,7 @@ class BuildPlayground(widgets.VBox):
             result = build(self.lab, self.dockerfile.value, self.files, tag=self.tag.value or None,
                            on_step=on_step, on_line=self._on_line, nocache=self.nocache.value)
         except Exception as error:  # noqa: BLE001 - shown in the status line
-            self.error = error if isinstance(error, DockerLabError) else translate(error)
+            self.error = translate(error)
             self._show_error(self.error)
             return None
         finally:

@@ -21,7 +21,7 @@ import html
 
 import ipywidgets as widgets
 
-from ..errors import DockerLabError, translate
+from ..errors import translate
 from ..images.layers import ImageLayers, human_size, read_image
 from ..images.pictures import layer_sizes_chart
 from ..images.tree import TreeNode, layer_tree, prune
@@ -130,7 +130,7 @@ class LayerExplorer(widgets.VBox):
         try:
             self.image = read_image(self.lab.client, name)
         except Exception as error:  # noqa: BLE001 - shown, never raised into the notebook
-            explained = error if isinstance(error, DockerLabError) else translate(error)
+            explained = translate(error)
             self.image = None
             self.status.value = (f"<span style='color:#c0392b'><b>{type(explained).__name__}"
                                  f"</b>: {html.escape(explained.message)} "

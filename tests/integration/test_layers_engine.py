@@ -7,7 +7,8 @@ import tracemalloc
 
 import pytest
 
-from dockerlab.engine.facts import buildkit_cli, engine_facts
+from dockerlab.engine.clis import find_buildkit
+from dockerlab.engine.facts import engine_facts
 from dockerlab.engine.wire import endpoint_of
 from dockerlab.errors import ImageError, ImageMissing, ImageNameInvalid
 from dockerlab.images.builder import build
@@ -64,12 +65,12 @@ def test_an_image_the_docker_cli_built_with_buildkit(module_lab, tmp_path):
     tag = "dockerlab-test/buildkit:1"
     labels = [arg for key, value in module_lab.labels.items()
               for arg in ("--label", f"{key}={value}")]
-    found = buildkit_cli(endpoint_of(module_lab.client).cli_environment())
-    if found is None:
-        pytest.skip("no docker CLI here builds with BuildKit (buildx missing): "
+    client, why = find_buildkit()
+    if client is None:
+        pytest.skip(f"no docker CLI here builds with BuildKit ({why}): "
                     "`dockerlab engine facts` says so")
-    argv, env = found
-    subprocess.run([*argv, "build", "-q", "-t", tag, *labels, str(tmp_path)], check=True,
+    env = client.environment(endpoint_of(module_lab.client).cli_environment())
+    subprocess.run([*client.command(), "-q", "-t", tag, *labels, str(tmp_path)], check=True,
                    capture_output=True, env=env, timeout=300)
     image = read_image(module_lab.client, tag)
     facts = engine_facts(module_lab.client)

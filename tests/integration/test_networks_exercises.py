@@ -16,7 +16,9 @@ def by_ip_on_the_default_bridge(lab):
     address = server.attrs["NetworkSettings"]["Networks"]["bridge"]["IPAddress"]
     fetch = (f"for i in 1 2 3 4 5 6 7 8 9 10; do wget -q -O - http://{address}/ && exit 0; "
              "sleep 0.2; done; exit 1")
-    return lab.client.containers.run(lab.base_image, ["sh", "-c", fetch], remove=True).decode()
+    client = lab.client.containers.run(lab.base_image, ["sh", "-c", fetch], detach=True)
+    client.wait()
+    return client
 
 
 def counter_in_the_container_layer(lab):
@@ -27,8 +29,9 @@ def counter_in_the_container_layer(lab):
 
 
 @pytest.mark.parametrize("exercise_id, function, expected_hint", [
-    ("06_networks_and_volumes/reach_by_name", by_ip_on_the_default_bridge, "own network"),
-    ("06_networks_and_volumes/volume_counter", counter_in_the_container_layer, "remove=True"),
+    ("06_networks/reach_by_name", by_ip_on_the_default_bridge,
+     "not on a network of your own"),
+    ("06b_volumes/volume_counter", counter_in_the_container_layer, "remove=True"),
 ])
 def test_a_plausible_wrong_answer_is_refused_with_a_hint(module_lab, exercise_id, function,
                                                           expected_hint):

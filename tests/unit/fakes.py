@@ -26,6 +26,7 @@ Example::
 
 from __future__ import annotations
 
+import contextlib
 import queue
 from types import SimpleNamespace
 
@@ -222,3 +223,13 @@ class FakeLab:
 
     def explain(self, error: BaseException) -> DockerLabError:
         return error if isinstance(error, DockerLabError) else self.kind(str(error))
+
+    @contextlib.contextmanager
+    def mapped(self, about: str | None = None):
+        """As :meth:`dockerlab.lab.Lab.mapped`, with :meth:`explain`'s mapping."""
+        try:
+            yield
+        except DockerLabError:
+            raise
+        except Exception as error:
+            raise self.explain(error) from None

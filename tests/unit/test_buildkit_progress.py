@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from dockerlab.engine import clis
 from dockerlab.errors import BuildFailed
 from dockerlab.images import buildkit, failures
 from dockerlab.images.build_cache import CacheRecord, record_for
@@ -128,21 +129,21 @@ def test_a_steps_cache_record_by_its_name_or_its_exec_mount():
 
 
 def test_the_builder_is_chosen_as_docker_does(monkeypatch):
-    found = buildkit.BuildKitClient("/usr/bin/docker", "26.1.5", "0.13.1")
-    old = buildkit.BuildKitClient("/usr/bin/docker", "20.10.24")
+    found = clis.BuildKitClient("/usr/bin/docker", "26.1.5", "0.13.1")
+    old = clis.BuildKitClient("/usr/bin/docker", "20.10.24")
     assert found.progress == "rawjson" and found.command()[1:3] == ["buildx", "build"]
     assert old.progress == "plain" and old.command()[1:] == ["build"]
     assert old.environment({})["DOCKER_BUILDKIT"] == "1"
-    monkeypatch.setattr(buildkit, "find_client", lambda environ=None: (None, "docker 28 at "
+    monkeypatch.setattr(clis, "find_buildkit", lambda environ=None: (None, "docker 28 at "
                                                                        "/x has no buildx plugin"))
     assert choose_builder("auto") == ("classic", None, "docker 28 at /x has no buildx plugin")
     with pytest.raises(BuildFailed, match="No client for BuildKit"):
         choose_builder("buildkit")
-    assert buildkit._find.__wrapped__  # cached per PATH: one look per session
+    assert clis._find.__wrapped__  # cached per PATH: one look per session
 
 
 def test_docker_buildkit_0_asks_for_the_classic_builder():
-    assert buildkit.find_client({"DOCKER_BUILDKIT": "0", "PATH": ""})[0] is None
+    assert clis.find_buildkit({"DOCKER_BUILDKIT": "0", "PATH": ""})[0] is None
 
 
 def test_cli_args():

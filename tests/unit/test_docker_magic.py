@@ -10,6 +10,7 @@ import sys
 import pytest
 
 from dockerlab import docker_magic as magic
+from dockerlab.engine import clis
 
 LABELS = {"io.dockerlab.kit": "dockerlab", "io.dockerlab.session": "s-1",
           "io.dockerlab.notebook": "nb"}
@@ -196,7 +197,7 @@ def test_the_cli_chosen_is_the_first_the_engine_answers(tmp_path, monkeypatch):
                     "old. Minimum supported API version is 1.44", 1)
     new = _fake_cli(tmp_path / "new", "1.45", 0)
     monkeypatch.setenv("PATH", f"{tmp_path / 'old'}:{tmp_path / 'new'}")
-    monkeypatch.setattr(magic, "DEBIAN_CLI", str(tmp_path / "none" / "docker"))
+    monkeypatch.setattr(clis, "DEBIAN_CLI", str(tmp_path / "none" / "docker"))
     monkeypatch.setattr(magic, "_chosen", {})
     assert magic.cli_candidates() == [old, new]
     assert magic.choose_cli(["--host", "unix:///x.sock"]) == new
@@ -205,7 +206,7 @@ def test_the_cli_chosen_is_the_first_the_engine_answers(tmp_path, monkeypatch):
 def test_when_no_cli_speaks_the_engines_api_each_refusal_is_quoted(tmp_path, monkeypatch):
     _fake_cli(tmp_path / "old", "client version 1.41 is too old", 1)
     monkeypatch.setenv("PATH", str(tmp_path / "old"))
-    monkeypatch.setattr(magic, "DEBIAN_CLI", str(tmp_path / "none" / "docker"))
+    monkeypatch.setattr(clis, "DEBIAN_CLI", str(tmp_path / "none" / "docker"))
     monkeypatch.setattr(magic, "_chosen", {})
     with pytest.raises(magic.CLICommandFailed, match="1.41 is too old") as caught:
         magic.choose_cli(["--host", "unix:///y.sock"])

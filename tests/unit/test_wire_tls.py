@@ -16,7 +16,7 @@ from cryptography import x509
 from cryptography.exceptions import InvalidSignature
 
 from dockerlab.engine.certs import describe, make_certificates
-from dockerlab.engine.locate import EngineLocation, connect, explain_connection
+from dockerlab.engine.locate import EngineLocation, connect
 from dockerlab.engine.private import PrivateEngine, availability, try_private_engine
 from dockerlab.engine.wire import endpoint_of
 from dockerlab.errors import (
@@ -25,6 +25,7 @@ from dockerlab.errors import (
     EngineTLSError,
     EngineUnreachable,
     NeedsRoot,
+    translate,
 )
 
 
@@ -123,14 +124,14 @@ def test_endpoint_of_a_tls_client_points_the_cli_at_the_cert_folder(bundle):
 def test_an_untrusted_server_certificate_is_explained():
     error = requests.exceptions.SSLError("[SSL: CERTIFICATE_VERIFY_FAILED] certificate "
                                          "verify failed: unable to get local issuer")
-    explained = explain_connection(error, "tcp://127.0.0.1:1")
+    explained = translate(error, url="tcp://127.0.0.1:1")
     assert isinstance(explained, EngineTLSError)
     assert "does not trust" in explained.message and "ca.pem" in explained.advice
 
 
 def test_a_refused_client_certificate_is_explained():
     error = requests.exceptions.SSLError("[SSL: TLSV13_ALERT_CERTIFICATE_REQUIRED]")
-    explained = explain_connection(error, "tcp://127.0.0.1:1")
+    explained = translate(error, url="tcp://127.0.0.1:1")
     assert isinstance(explained, EngineTLSError)
     assert "refused the TLS handshake" in explained.message
 
@@ -138,7 +139,7 @@ def test_a_refused_client_certificate_is_explained():
 def test_plain_http_to_a_tls_port_is_explained():
     error = docker.errors.DockerException("400 Client Error: Bad Request (\"Client sent an "
                                           "HTTP request to an HTTPS server.\")")
-    assert isinstance(explain_connection(error, "tcp://127.0.0.1:1"), EngineTLSError)
+    assert isinstance(translate(error, url="tcp://127.0.0.1:1"), EngineTLSError)
 
 
 @pytest.mark.parametrize("explanation, limit", [
@@ -149,15 +150,15 @@ def test_a_refused_api_version_is_explained(explanation, limit):
     response = requests.Response()
     response.status_code = 400
     error = docker.errors.APIError("400", response=response, explanation=explanation)
-    explained = explain_connection(error, "unix:///x.sock", version="1.99")
+    explained = translate(error, url="unix:///x.sock")
     assert isinstance(explained, ApiVersionRefused)
     assert limit in explained.message and "version='auto'" in explained.advice
 
 
 def test_a_missing_socket_and_a_stopped_engine_are_told_apart():
-    assert isinstance(explain_connection(FileNotFoundError("x"), "unix:///x"), EngineNotFound)
+    assert isinstance(translate(FileNotFoundError("x"), url="unix:///x"), EngineNotFound)
     gone = requests.exceptions.ConnectionError("('Connection aborted.', FileNotFoundError(2))")
-    assert isinstance(explain_connection(gone, "unix:///x"), EngineUnreachable)
+    assert isinstance(translate(gone, url="unix:///x"), EngineUnreachable)
 
 
 def test_the_one_connect_pings_whatever_it_is_given(tmp_path, monkeypatch):

@@ -6,8 +6,8 @@ def raw_running_names(lab):
     spells them (a list of strings)."""
     from dockerlab.engine.wire import raw_request  # an HTTP request over /var/run/docker.sock
 
-    lab.start("sleep 60", name=f"{lab.session}-raw")
     lab.start("true", name=f"{lab.session}-done").wait()
+    lab.start("sleep 60", name=f"{lab.session}-raw")
     label = f"io.dockerlab.session={lab.session}"
     response = raw_request("GET", "/containers/json", query={"filters": {"label": [label]}})
     return [name for container in response.json() for name in container["Names"]]

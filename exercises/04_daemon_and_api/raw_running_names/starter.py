@@ -6,7 +6,7 @@ def raw_running_names(lab):
     spells them (a list of strings)."""
     from dockerlab.engine.wire import raw_request  # an HTTP request over /var/run/docker.sock
 
-    lab.start("sleep 60", name=f"{lab.session}-raw")
     lab.start("true", name=f"{lab.session}-done").wait()
+    lab.start("sleep 60", name=f"{lab.session}-raw")
     # Your code here: raw_request("GET", "/containers/json", query=...) returns the answer.
     return None

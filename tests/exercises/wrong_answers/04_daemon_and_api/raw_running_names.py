@@ -4,8 +4,8 @@ from dockerlab.engine.wire import raw_request
 
 
 def _start(lab):
-    lab.start("sleep 60", name=f"{lab.session}-raw")
     lab.start("true", name=f"{lab.session}-done").wait()
+    lab.start("sleep 60", name=f"{lab.session}-raw")
     return {"filters": {"label": [f"io.dockerlab.session={lab.session}"]}}
 
 

@@ -1,4 +1,4 @@
-"""Wrong answers to 06_networks_and_volumes/reach_by_alias, as learners write them."""
+"""Wrong answers to 06_networks/reach_by_alias, as learners write them."""
 
 from dockerlab import networks
 

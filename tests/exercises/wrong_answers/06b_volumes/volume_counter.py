@@ -1,4 +1,4 @@
-"""Wrong answers to 06_networks_and_volumes/volume_counter, as learners write them."""
+"""Wrong answers to 06b_volumes/volume_counter, as learners write them."""
 
 COUNT = "n=$(cat /data/count 2>/dev/null || echo 0); n=$((n + 1)); echo $n > /data/count; echo $n"
 
