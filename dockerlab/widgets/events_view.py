@@ -68,11 +68,11 @@ class EventsView(widgets.VBox):
     def _pump(self) -> None:
         try:
             for event in self._stream:
-                with self._changed:
+                with self._changed:  # shown before a waiter hears of it
                     self.events.append(event)
+                    self.table.value = render_rows(self.events, self.max_rows)
+                    self._show_status()
                     self._changed.notify_all()
-                self.table.value = render_rows(self.events, self.max_rows)
-                self._show_status()
         except DockerLabError as error:
             self.error = error
         finally:
