@@ -20,31 +20,33 @@ def human_size(size: float) -> str:
 
 
 _NOP = re.compile(r"^/bin/sh -c #\(nop\)\s*")
-_SHELL = re.compile(r"^(?:\|\d+(?: \S+=\S*)* )?/bin/sh -c ")
 _KEYWORDS = ("FROM", "RUN", "CMD", "LABEL", "EXPOSE", "ENV", "ADD", "COPY", "ENTRYPOINT",
              "VOLUME", "USER", "WORKDIR", "ARG", "ONBUILD", "STOPSIGNAL", "HEALTHCHECK",
              "SHELL", "MAINTAINER")
 
 
 def instruction_of(created_by: str) -> str:
-    """The Dockerfile instruction behind a history ``created_by`` string.
+    """The Dockerfile instruction behind a history ``created_by`` string, as ``docker
+    history`` shows it, the same for both builders.
 
-    ``/bin/sh -c #(nop)  CMD ["sh"]`` -> ``CMD ["sh"]``; ``/bin/sh -c echo hi`` ->
-    ``RUN echo hi``; ``|1 V=2 /bin/sh -c make`` (with build args) -> ``RUN make``;
-    BuildKit's ``RUN /bin/sh -c echo hi # buildkit`` -> ``RUN /bin/sh -c echo hi``.
+    The classic builder writes a ``RUN`` as the command it ran, without the keyword
+    (``/bin/sh -c echo hi``; with build args ``|1 V=2 /bin/sh -c make``; the exec form
+    ``echo hi``) and the other instructions after ``#(nop)``; BuildKit writes the keyword
+    and a `` # buildkit`` marker (``RUN |1 V=2 /bin/sh -c make # buildkit``). So:
+    ``/bin/sh -c #(nop)  CMD ["sh"]`` -> ``CMD ["sh"]``; ``/bin/sh -c echo hi`` and
+    ``RUN /bin/sh -c echo hi # buildkit`` -> ``RUN /bin/sh -c echo hi``;
+    ``|1 V=2 /bin/sh -c make`` -> ``RUN |1 V=2 /bin/sh -c make``.
     """
     text = (created_by or "").strip()
     if text.endswith("# buildkit"):
         text = text[: -len("# buildkit")].rstrip()
     if _NOP.match(text):
         return _NOP.sub("", text).strip()
-    if _SHELL.match(text):
-        return "RUN " + _SHELL.sub("", text, count=1).strip()
     if not text:
         return ""
-    if text.split(" ", 1)[0].upper() in _KEYWORDS:
+    if text.split(" ", 1)[0] in _KEYWORDS:  # BuildKit's, upper case (`env` is a program)
         return text
-    return "RUN " + re.sub(r"^\|\d+(?: \S+=\S*)* ", "", text)
+    return "RUN " + text
 
 
 def shorten(instruction: str, width: int = 40) -> str:

@@ -222,8 +222,8 @@ def test_image_config_fields():
 def test_history_skips_empty_layers_when_matching():
     image = read(classic_archive(LAYERS, config_for(LAYERS, HISTORY)))
     assert [layer.instruction for layer in image.layers] == [
-        "COPY dir:abc in /", "RUN make big", "RUN rm /data/big",
-        "RUN rm -rf /cache && mkdir /cache && touch /cache/c"]
+        "COPY dir:abc in /", "RUN /bin/sh -c make big", "RUN |1 V=2 /bin/sh -c rm /data/big",
+        "RUN /bin/sh -c rm -rf /cache && mkdir /cache && touch /cache/c"]
     assert [step.layer for step in image.history] == [1, None, 2, None, 3, 4]
 
 
@@ -284,7 +284,8 @@ def test_wasted_bytes_count_n_minus_one_copies_and_deleted_files():
     assert waste.wasted_bytes == 300 + 10 + 50 + 40 + 60
     assert waste.files[0].path == "data/big"  # largest first
     assert by_path["data/big"].reason == (
-        "written in layer 2 (RUN make big), deleted in layer 3 (RUN rm /data/big): "
+        "written in layer 2 (RUN /bin/sh -c make big), deleted in layer 3 "
+        "(RUN |1 V=2 /bin/sh -c rm /data/big): "
         "still shipped in layer 2")
     assert by_path["data/keep"].how == "overwritten"
 
@@ -319,9 +320,13 @@ def test_base_layers_are_reported_apart():
 @pytest.mark.parametrize("created_by, expected", [
     ('/bin/sh -c #(nop)  CMD ["sh"]', 'CMD ["sh"]'),
     ("/bin/sh -c #(nop) COPY file:ab in /x ", "COPY file:ab in /x"),
-    ("/bin/sh -c echo hi", "RUN echo hi"),
-    ("|2 A=1 B=2 /bin/sh -c make", "RUN make"),
-    ("RUN /bin/sh -c apk add x # buildkit", "RUN /bin/sh -c apk add x"),
+    # a RUN reads as `docker history` shows it, the same from both builders
+    ("/bin/sh -c echo hi", "RUN /bin/sh -c echo hi"),
+    ("RUN /bin/sh -c echo hi # buildkit", "RUN /bin/sh -c echo hi"),
+    ("|2 A=1 B=2 /bin/sh -c make", "RUN |2 A=1 B=2 /bin/sh -c make"),
+    ("RUN |2 A=1 B=2 /bin/sh -c make # buildkit", "RUN |2 A=1 B=2 /bin/sh -c make"),
+    ("|1 V=2 sh -c echo x", "RUN |1 V=2 sh -c echo x"),  # exec form
+    ("env", "RUN env"),  # exec form of a program named like a keyword
     ("COPY app /app # buildkit", "COPY app /app"),
     ("", ""),
 ])

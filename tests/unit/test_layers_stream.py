@@ -190,7 +190,7 @@ def test_layer_sizes_chart_has_a_bar_per_layer_and_marks_waste():
     own, waste = axes.containers
     assert len(own) == 4 and own[0].get_facecolor() != own[1].get_facecolor()  # base is grey
     assert [round(bar.get_width() * 1e6) for bar in waste] == [50, 410, 0, 0]
-    assert "RUN make big" in axes.get_yticklabels()[1].get_text()
+    assert "RUN /bin/sh -c make big" in axes.get_yticklabels()[1].get_text()
 
 
 def test_build_steps_chart_colours_cache_hits():
