@@ -30,7 +30,6 @@ import re
 import tempfile
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from ..engine import clis
@@ -119,11 +118,11 @@ def _buildkit_build(docker_client, cli: clis.BuildKitClient, dockerfile: str,
                     **ignored) -> BuildResult:
     began = time.monotonic()
     stages = failures.stage_names(dockerfile)
+    _check_sources(docker_client, dockerfile, stages, target, buildargs)
+    before = {record.id for record in build_cache.records(docker_client)}
     parser = RawJSONParser() if cli.progress == "rawjson" else PlainParser()
     with tempfile.TemporaryDirectory(prefix="dockerlab-build-") as context:
-        before = _checked_and_written(docker_client, Path(context), dockerfile, files,
-                                      lambda: _check_sources(docker_client, dockerfile, stages,
-                                                             target, buildargs))
+        _write_context(Path(context), dockerfile, files)
         iidfile = os.path.join(context, ".dockerlab-iid")
         args = buildkit.cli_args(context=os.path.join(context, "ctx"), tag=tag, iidfile=iidfile,
                                  progress=cli.progress, labels=_labels(docker_client, labels),
@@ -133,10 +132,11 @@ def _buildkit_build(docker_client, cli: clis.BuildKitClient, dockerfile: str,
                               _feeder(parser, on_step, on_line))
         parser.finish()
         image_id = Path(iidfile).read_text().strip() if os.path.exists(iidfile) else ""
-    after, image_id = _records_and_image(docker_client, before, status, tag or image_id,
-                                         image_id)
+    after = build_cache.records(docker_client)
+    build_cache.remember(docker_client, before, after)
     if status != 0:
         raise failures.build_failed(parser.failed_step, parser.other + parser.log, status)
+    image_id = _resolve(docker_client, tag or image_id, image_id)
     steps = in_dockerfile_order(parser.steps, stages)
     _from_as_written(steps, dockerfile, stages)
     _measure(steps, after)
@@ -144,31 +144,6 @@ def _buildkit_build(docker_client, cli: clis.BuildKitClient, dockerfile: str,
                        vertices=list(parser.vertices.values()),
                        context_bytes=parser.context_bytes, stages=stages,
                        duration=time.monotonic() - began, client=cli.describe())
-
-
-def _checked_and_written(docker_client, root: Path, dockerfile: str, files: dict,
-                         check: Callable[[], None]) -> set[str]:
-    """The ids of the cache's records before the build, asked while the sources are checked
-    and the context written (the engine's answer on API 1.41 sums every image and volume)."""
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        listed = pool.submit(build_cache.records, docker_client)
-        check()
-        _write_context(root, dockerfile, files)
-        return {record.id for record in listed.result()}
-
-
-def _records_and_image(docker_client, before: set[str], status: int, name: str,
-                       written: str) -> tuple[list[build_cache.CacheRecord], str]:
-    """The cache's records after the build (those it made noted as the session's) and the
-    image's ID, asked at once; the ID only when the build succeeded."""
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        listed = pool.submit(build_cache.records, docker_client)
-        try:
-            image_id = _resolve(docker_client, name, written) if status == 0 else written
-        finally:
-            after = listed.result()
-            build_cache.remember(docker_client, before, after)
-    return after, image_id
 
 
 def _resolve(docker_client, name: str, written: str) -> str:
