@@ -25,7 +25,7 @@ import subprocess
 import sys
 import tempfile
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import DemoFailed
@@ -43,6 +43,8 @@ class Run:
     exit_code: int
     output: str
     errors: str = ""
+    #: the cgroup directories the process was put in (``Isolation.cgroups``)
+    cgroups: tuple = ()
 
     @property
     def killed(self) -> bool:
@@ -64,6 +66,8 @@ class Entry:
     path: str
     kind: str  # file, dir, symlink, chardev, whiteout, other
     size: int = 0
+    #: the directory that was listed (so a check can tell an upper's entry from a lower's)
+    root: str = field(default="", compare=False, repr=False)
 
     def __str__(self) -> str:
         return f"{self.kind:<9} {self.path}"
@@ -72,11 +76,16 @@ class Entry:
 _KINDS = {"regular file": "file", "regular empty file": "file", "directory": "dir",
           "symbolic link": "symlink", "character special file": "chardev"}
 
-LISTING_SCRIPT = ("cd {path} && find . -mindepth 1 | sort | while read -r p; do "
+LISTING_SCRIPT = ("cd {path} && find . -mindepth 1 {depth}| sort | while read -r p; do "
                   "stat -c '%F|%t,%T|%s|%n' \"$p\"; done")
 
 
-def parse_listing(text: str) -> list[Entry]:
+def listing_script(path: str, depth: int | None = None) -> str:
+    """The script that lists ``path`` (``depth`` levels deep; all of it when ``None``)."""
+    return LISTING_SCRIPT.format(path=path, depth=f"-maxdepth {depth} " if depth else "")
+
+
+def parse_listing(text: str, root: str = "") -> list[Entry]:
     """Parse ``stat -c '%F|%t,%T|%s|%n'`` lines; a 0,0 character device is a whiteout."""
     entries = []
     for line in text.splitlines():
@@ -87,7 +96,8 @@ def parse_listing(text: str) -> list[Entry]:
         kind = _KINDS.get(kind, "other")
         if kind == "chardev" and device == "0,0":
             kind = "whiteout"
-        entries.append(Entry(name[2:] if name.startswith("./") else name, kind, int(size)))
+        entries.append(Entry(name[2:] if name.startswith("./") else name, kind, int(size),
+                             root))
     return entries
 
 
@@ -161,9 +171,9 @@ class Box:
                              "Read the message: it names the file or command that failed.")
         return run.output
 
-    def listing(self, path: str) -> list[Entry]:
+    def listing(self, path: str, depth: int | None = None) -> list[Entry]:
         """Every path under ``path`` with its kind; similar to ``find PATH | xargs stat``."""
-        return parse_listing(self.sh(LISTING_SCRIPT.format(path=path)))
+        return parse_listing(self.sh(listing_script(path, depth)), root=path)
 
     @contextlib.contextmanager
     def tempdir(self, prefix: str = "dockerlab-linux-"):
@@ -205,7 +215,8 @@ class HostBox(Box):
                              "the kernel.") from None
         code = done_process.returncode
         code = 128 - code if code < 0 else code
-        run = Run(code, done_process.stdout, done_process.stderr)
+        run = Run(code, done_process.stdout, done_process.stderr,
+                  tuple(isolation.cgroups) if isolation else ())
         _raise_setup_failure(run)
         return run
 

@@ -18,12 +18,14 @@ only ever read.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import secrets
 from dataclasses import dataclass, field
 
 from ..errors import DemoFailed, ResourceLimitInvalid
+from . import records
 from .isolation import Isolation
 
 NAME_PREFIX = "dockerlab-linux-"
@@ -194,7 +196,7 @@ class Cgroup:
         self.name = name or f"{NAME_PREFIX}{os.getpid()}-{secrets.token_hex(4)}"
         self.layout = layout or detect(box)
         self.paths: dict[str, str] = {}
-        self._key = None
+        self._key, self._enabled = None, []
 
     @property
     def version(self) -> int:
@@ -209,8 +211,14 @@ class Cgroup:
         if self.version == 1:
             return self.layout.directory(controller, self.layout.own.get(controller, "/"))
         root = self.layout.mounts["unified"]
-        enabled = self.box.read(f"{root}/cgroup.subtree_control").split()
-        if controller not in enabled:
+        control = f"{root}/cgroup.subtree_control"
+        if controller not in self.box.read(control).split():
+            # as runc does for a container (systemd at boot): switch it on for the children;
+            # remove() switches it off again, unless another cgroup uses it by then
+            with contextlib.suppress(Exception):
+                self.box.write(control, f"+{controller}")
+                self._enabled.append(controller)
+        if controller not in self.box.read(control).split():
             raise DemoFailed(f"The {controller} controller is not enabled for children of "
                              f"the cgroup v2 root ({root}/cgroup.subtree_control).",
                              f"Enable it: `echo +{controller} > {root}/cgroup.subtree_control`.")
@@ -255,6 +263,11 @@ class Cgroup:
 
     def read(self, filename: str, controller: str = "memory") -> str:
         """One of this cgroup's files, e.g. ``read("memory.limit_in_bytes")``."""
+        if controller not in self.paths:
+            raise DemoFailed(f"The cgroup {self.name} does not exist (any more): its files, "
+                             f"{filename} too, went with it when its `with` block ended.",
+                             "Read the cgroup's files (memory_limit, oom_kills()) inside "
+                             "the `with Cgroup(...)` block, after the run.")
         return self.box.read(f"{self.paths[controller]}/{filename}")
 
     @property
@@ -273,8 +286,21 @@ class Cgroup:
     def processes(self) -> list[int]:
         return [int(pid) for pid in self.read("cgroup.procs").split()]
 
+    def _keep_record(self) -> None:
+        """What the kernel's files say now, kept for after the removal (see :mod:`.records`)."""
+        if "memory" not in self.paths:
+            return
+        try:
+            record = records.CgroupRecord(self.name, self.version, self.memory_limit,
+                                          self.oom_kills())
+        except Exception:  # the record is a courtesy: the removal goes on regardless
+            return
+        for path in self.paths.values():
+            records.keep(path, record)
+
     def remove(self) -> None:
         """Kill what is left inside and remove the directories (safe to call twice)."""
+        self._keep_record()
         for path in list(self.paths.values())[::-1]:
             run = self.box.run(REMOVE_SCRIPT.format(path=path))
             if run.exit_code:
@@ -282,6 +308,11 @@ class Cgroup:
                                  f"Remove it by hand: kill the PIDs in {path}/cgroup.procs, "
                                  f"then `rmdir {path}`.")
         self.paths = {}
+        for controller in self._enabled[::-1]:  # busy when another cgroup now uses it: kept
+            with contextlib.suppress(Exception):
+                self.box.write(f"{self.layout.mounts['unified']}/cgroup.subtree_control",
+                               f"-{controller}")
+        self._enabled = []
         if self._key is not None:
             self.box.forget(self._key)
             self._key = None

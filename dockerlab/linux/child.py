@@ -108,6 +108,9 @@ def apply(recipe: Isolation) -> None:
         sc.unshare(flags)
     if "mnt" in recipe.namespaces:  # stop mounts from propagating back to the host
         sc.mount(None, "/", None, sc.MS_REC | sc.MS_PRIVATE)
+    if recipe.hostname and "uts" not in recipe.namespaces:  # it would rename the host
+        raise OSError(f"sethostname({recipe.hostname!r}) refused: the recipe has no new "
+                      "UTS namespace ('uts'), so it would change the host's own hostname")
     if recipe.hostname:
         sc.sethostname(recipe.hostname)
     if "pid" in recipe.namespaces:

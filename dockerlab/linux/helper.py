@@ -51,7 +51,10 @@ def _q(text: str) -> str:
 def inner_script(recipe: Isolation) -> str:
     """Commands run inside the new namespaces, before the demo's script (busybox sh)."""
     lines = []
-    if recipe.hostname:
+    if recipe.hostname and "uts" not in recipe.namespaces:  # it would rename the host
+        lines.append("echo 'sethostname refused: the recipe has no new UTS namespace "
+                     "(uts), so it would change the host hostname' >&2; false")
+    elif recipe.hostname:
         lines.append(f"hostname {_q(recipe.hostname)}")
     for item in recipe.mounts:
         options = f" -o {_q(item.options)}" if item.options else ""
@@ -197,6 +200,7 @@ class HelperBox(Box):
             f"run-{self._counter}/inner.sh": inner_script(isolation) if isolation else "",
             f"run-{self._counter}/outer.sh": outer_script(isolation, f"{folder}/inner.sh")}))
         run = self._exec(f"sh {folder}/outer.sh {folder}/script.sh", timeout)
+        run.cgroups = tuple(isolation.cgroups) if isolation else ()
         self._exec(f"rm -rf {folder}")
         if run.exit_code == 143 and timeout:
             raise DemoFailed(f"The demo did not finish within {timeout} seconds and was "
@@ -256,16 +260,16 @@ class HelperBox(Box):
         The helper shares the host's PID namespace, so ``nsenter -t $(pidof dockerd) -m``
         reaches the host's files (read only: ``find`` and ``stat``).
         """
-        from .boxes import LISTING_SCRIPT, parse_listing
+        from .boxes import listing_script, parse_listing
 
         pid = self.sh("pidof dockerd").split()
         if not pid:
             raise DemoFailed("The helper cannot find the dockerd process.",
                              "Docker's overlay2 directories can only be listed where "
                              "dockerd runs; the paths above are still what it uses.")
-        run = self.run(LISTING_SCRIPT.format(path=_q(path)),
+        run = self.run(listing_script(_q(path)),
                        Isolation(enter=int(pid[0]), enter_namespaces=("mnt",)))
-        return parse_listing(run.output)
+        return parse_listing(run.output, root=path)
 
     def close(self) -> None:
         """Undo what is left (cgroups, trees), then remove the helper container."""

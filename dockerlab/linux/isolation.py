@@ -26,6 +26,14 @@ class Mount:
     options: str | None = None
 
 
+def _failed(message: str, advice: str) -> Exception:
+    """:class:`~dockerlab.errors.DemoFailed`, imported only when needed (the child process
+    runs this module on its own, outside the package)."""
+    from ..errors import DemoFailed
+
+    return DemoFailed(message, advice)
+
+
 @dataclass
 class Isolation:
     """The recipe for one isolated process (all fields optional)."""
@@ -47,13 +55,23 @@ class Isolation:
     enter_namespaces: tuple = ("ipc", "uts", "net", "pid", "mnt")
 
     def __post_init__(self):
+        if isinstance(self.namespaces, str):  # ("uts") is a string: ("uts",) is a tuple
+            raise _failed(f"namespaces={self.namespaces!r} is a string, not a tuple of "
+                             "namespace kinds (Python reads (\"uts\") as just \"uts\").",
+                             f"A one-element tuple needs a comma: "
+                             f"namespaces=({self.namespaces!r},).")
         unknown = [kind for kind in self.namespaces if kind not in KINDS]
         if unknown:
-            from ..errors import DemoFailed
-
-            raise DemoFailed(f"Unknown namespace kind(s): {', '.join(unknown)}.",
+            raise _failed(f"Unknown namespace kind(s): {', '.join(unknown)}.",
                              f"Use some of: {', '.join(KINDS)}.")
         self.namespaces = tuple(self.namespaces)
+        self.cgroups = [self.cgroups] if isinstance(self.cgroups, str) else list(self.cgroups)
+        relative = [str(item) for item in self.cgroups if not str(item).startswith("/")]
+        if relative:
+            raise _failed(f"cgroups={relative} names no cgroup directory: a process joins "
+                             "a cgroup through its directory's full path (such as "
+                             "/sys/fs/cgroup/...).", "Pass the cgroup's directories: "
+                             "Isolation(cgroups=group.directories).")
         if self.user_outside is not None and "user" not in self.namespaces:
             self.namespaces += ("user",)
         if self.hostname and "uts" not in self.namespaces:

@@ -27,6 +27,7 @@ import tarfile
 from dataclasses import dataclass, field
 
 from ..errors import DemoFailed
+from . import records
 from .boxes import Entry, Run
 from .isolation import Isolation, Mount
 
@@ -67,7 +68,23 @@ class OverlayTree:
         return self
 
     def __exit__(self, *exc) -> None:
-        self._stack.close()
+        try:
+            self._keep_record()
+        finally:
+            self._stack.close()
+
+    def _keep_record(self) -> None:
+        """List the upper folder (and each lower's top level) once more, for the checks."""
+        if not self.root:
+            return
+        try:
+            listings = {self.upper: self.upper_listing()}
+            for lower in self.lowers:
+                listings[lower] = self.box.listing(lower, depth=1)
+        except Exception:  # the record is a courtesy: the removal goes on regardless
+            return
+        records.keep(self.root, records.TreeRecord(self.root, self.upper, tuple(self.lowers),
+                                                   listings))
 
     upper = property(lambda self: f"{self.root}/upper")
     work = property(lambda self: f"{self.root}/work")
@@ -95,9 +112,9 @@ class OverlayTree:
 
     def merged_listing(self) -> list[Entry]:
         """The merged view, as a child with the overlay mounted sees it."""
-        from .boxes import LISTING_SCRIPT, parse_listing
+        from .boxes import listing_script, parse_listing
 
-        return parse_listing(self.run(LISTING_SCRIPT.format(path=self.merged)).output)
+        return parse_listing(self.run(listing_script(self.merged)).output, root=self.merged)
 
 
 @dataclass

@@ -5,11 +5,13 @@ URL it prints, and stopped with Ctrl-C (SIGINT) or `kill` (SIGTERM).
 """
 
 import os
+import queue
 import re
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -74,17 +76,28 @@ def test_a_taken_port_is_one_clear_error(tmp_path):
 
 
 def start_run_command():
-    """`python -m dockerlab lab`, exactly what `./kit lab` runs (on the kit's notebooks/)."""
+    """`python -m dockerlab lab`, exactly what `./kit lab` runs (on the kit's notebooks/);
+    its URL opens notebook 00. Reading stops at the start-up deadline, whatever it prints."""
     process = subprocess.Popen(
         [sys.executable, "-m", "dockerlab", "lab"],
         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    lines: queue.Queue = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(line) for line in process.stdout],
+                     daemon=True).start()
     deadline = time.monotonic() + launcher.STARTUP_TIMEOUT
-    for line in process.stdout:
-        match = re.search(r"(http://127\.0\.0\.1:(\d+)/lab\?token=\w+)", line)
+    printed = []
+    while time.monotonic() < deadline:
+        try:
+            line = lines.get(timeout=1)
+        except queue.Empty:
+            continue
+        printed.append(line)
+        match = re.search(r"(http://127\.0\.0\.1:(\d+)/lab[^?\s]*\?token=\w+)", line)
         if match:
             return process, match.group(1), int(match.group(2))
-        assert time.monotonic() < deadline
-    raise AssertionError(f"`dockerlab lab` printed no URL (exit status {process.wait()})")
+    process.kill()
+    raise AssertionError(f"`dockerlab lab` printed no URL in {launcher.STARTUP_TIMEOUT} s: "
+                         f"{''.join(printed)[-500:]!r}")
 
 
 @pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "kill"])
@@ -94,8 +107,10 @@ def test_the_run_command_prints_a_working_url_and_stops_cleanly(stop):
         with NO_PROXY.open(url, timeout=10) as page:
             assert page.status == 200
             assert "JupyterLab" in page.read().decode()
-        with NO_PROXY.open(url.replace("lab?", "api/contents/00_welcome.ipynb?content=0&"),
-                           timeout=10) as listing:  # its root is the kit's notebooks/
+        assert "/lab/tree/00_welcome.ipynb?" in url  # the learner lands on notebook 00
+        token = url.split("token=", 1)[1]
+        contents = f"http://127.0.0.1:{port}/api/contents/00_welcome.ipynb?content=0&token={token}"
+        with NO_PROXY.open(contents, timeout=10) as listing:  # its root is the kit's notebooks/
             assert listing.status == 200
         server = launcher.descendants(process.pid)
         process.send_signal(stop)

@@ -306,7 +306,7 @@ def test_oom_check_notices_a_process_outside_the_cgroup(module_lab):
     exercise = Exercise.load("07_under_the_hood_namespaces_cgroups/killed_at_the_limit",
                              module_lab)
     result = exercise.check(outside)
-    assert result.status is Status.INCORRECT and "inside the cgroup" in result.message
+    assert result.status is Status.INCORRECT and "did not run in a cgroup" in result.message
 
 
 def test_leftovers_of_a_killed_process_are_found_and_removed():
