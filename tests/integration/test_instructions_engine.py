@@ -72,8 +72,9 @@ def test_health_goes_from_starting_to_healthy_and_unhealthy(lab):
     build(lab, f"FROM {lab.base_image}\nHEALTHCHECK --interval=1s --timeout=1s --retries=2 "
                'CMD test -f /tmp/ready\nCMD ["sleep", "60"]\n', tag="t/bad:1")
     assert healthcheck(lab.client, "t/ok:1")["interval"] == 1.0
-    good, bad = lab.start(None, image="t/ok:1"), lab.start(None, image="t/bad:1")
+    good = lab.start(None, image="t/ok:1")
     assert health_timeline(good, 20).statuses == ["starting", "healthy"]
+    bad = lab.start(None, image="t/bad:1")  # started now: watched from its start, not 3 s late
     timeline = health_timeline(bad, 20, until=("unhealthy",))
     assert timeline.statuses == ["starting", "unhealthy"]
     assert timeline.log[-1]["ExitCode"] == 1
