@@ -183,8 +183,15 @@ def closed_to_learners(*paths: Path) -> Path | None:
     return None
 
 
+def kit_paths() -> tuple[Path, ...]:
+    """What a learner's server must reach: the venv, the interpreter it links to (pyenv's
+    lives under a 0700 /root on some machines), and the checkout."""
+    return (Path(sys.executable).parent, Path(os.path.realpath(sys.executable)).parent,
+            users.KIT_ROOT)
+
+
 def check_host() -> None:
-    closed = closed_to_learners(Path(sys.executable).parent, users.KIT_ROOT)
+    closed = closed_to_learners(*kit_paths())
     if closed:
         raise NeedsRoot(f"Learners cannot run the kit from here: {closed} is closed to other "
                         "users, and each learner's server runs the kit's Python as them.",

@@ -17,11 +17,11 @@ import pytest
 import requests
 
 from dockerlab.classroom import engines, users
-from dockerlab.classroom.run import closed_to_learners
+from dockerlab.classroom.run import closed_to_learners, kit_paths
 from dockerlab.engine.private import RUN_BASE, availability
 from dockerlab.host import free_port
 
-CLOSED = closed_to_learners(Path(sys.executable).parent, users.KIT_ROOT)
+CLOSED = closed_to_learners(*kit_paths())
 pytestmark = [pytest.mark.skipif(availability() is not None,
                                  reason=f"no classroom here: {availability()}"),
               pytest.mark.skipif(CLOSED is not None, reason=f"learners cannot pass {CLOSED} "
