@@ -40,7 +40,7 @@ from pathlib import Path
 from types import ModuleType
 
 from . import labels
-from .containers.run import create as create_container
+from .containers.run import run_to_end
 from .errors import DockerLabError, ExerciseError
 
 EXERCISES_ENV = "DOCKERLAB_EXERCISES"
@@ -112,14 +112,12 @@ def container_events(lab, container) -> list[str]:
 def output_of(lab, image: str, command: list | None = None) -> str:
     """What ``command`` (default: the image's own) prints, stdout and stderr, in a new
     container of ``image``, whatever its exit status; the container is removed."""
-    container = create_container(lab, command, image)
-    return _run_to_end(container)
+    return run_to_end(lab, command, image=image)[1]
 
 
 def default_output_with(lab, image: str, path: str, content: str) -> str:
     """What the image's default command prints when the file ``path`` holds ``content``
     (written into a new container before it starts, as ``docker cp`` would)."""
-    container = create_container(lab, None, image)
     folder, name = os.path.split(path)
     data = content.encode()
     archive = io.BytesIO()
@@ -127,21 +125,8 @@ def default_output_with(lab, image: str, path: str, content: str) -> str:
         info = tarfile.TarInfo(name)
         info.size, info.mode, info.mtime = len(data), 0o644, int(time.time())
         tar.addfile(info, io.BytesIO(data))
-    try:
-        container.put_archive(folder or "/", archive.getvalue())
-    except Exception:
-        container.remove(force=True)
-        raise
-    return _run_to_end(container)
-
-
-def _run_to_end(container) -> str:
-    try:
-        container.start()
-        container.wait(timeout=60)
-        return container.logs(stdout=True, stderr=True).decode(errors="replace")
-    finally:
-        container.remove(force=True)
+    return run_to_end(lab, None, image=image, before_start=lambda container: container
+                      .put_archive(folder or "/", archive.getvalue()))[1]
 
 
 def exercises_root() -> Path:

@@ -59,6 +59,20 @@ def fetch(url: str, attempts: int = 50, pause: float = 0.1) -> str:
                          "published? Look at `container.logs()`.")
 
 
+def fetch_by_name(lab, network: str, name: str, path: str = "/", tries: int = 10) -> str:
+    """What a fresh container on ``network`` fetches from ``http://NAME/PATH`` (a container
+    name or a network alias, resolved by the engine's DNS), retrying while the server comes
+    up; ``""`` when nothing answered. Similar to
+    ``docker run --rm --network NET busybox wget -qO- http://NAME/``."""
+    rounds = " ".join(str(n) for n in range(tries))
+    probe = (f"for i in {rounds}; do wget -q -O - http://{name}{path} && exit 0; "
+             "sleep 0.2; done; exit 1")
+    try:
+        return lab.run(probe, network=network, dns=OFFLINE_DNS, dns_opt=OFFLINE_DNS_OPTIONS)
+    except DockerLabError:  # the probe's own exit 1: nothing answered by that name
+        return ""
+
+
 def page_command(page: str | None) -> str:
     """The web container's command: write the page from $PAGE (when given), run httpd."""
     if page is None:

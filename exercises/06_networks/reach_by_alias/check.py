@@ -11,6 +11,7 @@ import docker.errors
 
 from dockerlab import networks
 from dockerlab.checker import expect
+from dockerlab.networks.apps import fetch_by_name
 
 TITLE = "One more name: a network alias"
 FUNCTION = "reach_by_alias"
@@ -58,16 +59,6 @@ def _why_no_alias(lab, servers) -> str:
     return f"No server of yours answers to the alias `{ALIAS}`: give it with aliases=[...]."
 
 
-def _reached(lab, network: str) -> bool:
-    probe = (f"for i in 1 2 3 4 5 6 7 8 9 10; do wget -q -O - http://{ALIAS}/ && exit 0; "
-             "sleep 0.2; done; exit 1")
-    try:
-        return PAGE in lab.run(probe, network=network, dns=networks.OFFLINE_DNS,
-                               dns_opt=networks.OFFLINE_DNS_OPTIONS)
-    except Exception:
-        return False
-
-
 def check(lab, answer):
     expect(hasattr(answer, "logs") and hasattr(answer, "attrs"),
            "Return the second container itself (networks.start(...) gives it), after "
@@ -98,5 +89,5 @@ def check(lab, answer):
     expect(PAGE in answer.logs().decode(errors="replace"),
            f"The second container did not print the page ('{PAGE}'); retry the wget a few "
            "times in case it ran before the server listened.")
-    expect(_reached(lab, network), f"A container on your network could not fetch "
-                                   f"http://{ALIAS}/.")
+    expect(PAGE in fetch_by_name(lab, network, ALIAS),
+           f"A container on your network could not fetch http://{ALIAS}/.")

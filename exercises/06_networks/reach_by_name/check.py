@@ -11,6 +11,7 @@ import docker.errors
 
 from dockerlab import networks
 from dockerlab.checker import expect
+from dockerlab.networks.apps import fetch_by_name
 
 TITLE = "Reach a container by its name"
 FUNCTION = "reach_by_name"
@@ -49,16 +50,6 @@ def _asked(client) -> str:
                     (config.get("Env") or []))
 
 
-def _reached(lab, network: str, name: str) -> bool:
-    probe = (f"for i in 1 2 3 4 5 6 7 8 9 10; do wget -q -O - http://{name}/ && exit 0; "
-             "sleep 0.2; done; exit 1")
-    try:
-        return PAGE in lab.run(probe, network=network, dns=networks.OFFLINE_DNS,
-                               dns_opt=networks.OFFLINE_DNS_OPTIONS)
-    except Exception:
-        return False
-
-
 def check(lab, answer):
     expect(hasattr(answer, "logs") and hasattr(answer, "attrs"),
            "Return the second container itself (containers.run(..., detach=True) gives it; "
@@ -95,5 +86,5 @@ def check(lab, answer):
     expect(PAGE in printed,
            f"The second container did not print the page ('{PAGE}'); retry the wget a few "
            "times in case it ran before the server listened.")
-    expect(_reached(lab, network, server.name),
+    expect(PAGE in fetch_by_name(lab, network, server.name),
            "A container on your network could not fetch the page by the server's name.")
