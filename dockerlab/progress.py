@@ -59,6 +59,14 @@ def make_record(exercise: str, status: str, hints: int = 0, solution_shown: bool
             "seconds": None if seconds is None else round(seconds, 1)}
 
 
+def make_reset(exercise: str, user_name: str, when: float | None = None) -> dict:
+    """A reset line: the summary forgets every earlier line of ``exercise`` (the
+    instructor's "reset exercise"; see ``docs/progress-format.md``)."""
+    record = make_record(exercise, "not attempted", when=when)
+    record.update(user=user_name, reset=True)
+    return record
+
+
 def append(record: dict, path: Path | None = None) -> Path | None:
     """Append ``record`` as one line, under an exclusive lock; returns the file (or None
     when recording is off)."""
@@ -101,6 +109,9 @@ def summary(records: list[dict]) -> dict[str, list[dict]]:
     """Notebook -> one row per exercise: best status, checks, most hints, last check."""
     rows: dict[str, dict[str, dict]] = {}
     for record in records:
+        if record.get("reset"):  # a reset line: the exercise starts again from nothing
+            rows.get(record.get("notebook", "?"), {}).pop(record["exercise"], None)
+            continue
         row = rows.setdefault(record.get("notebook", "?"), {}).setdefault(
             record["exercise"], {"exercise": record["exercise"], "status": "not attempted",
                                  "checks": 0, "hints": 0, "solution_shown": False,

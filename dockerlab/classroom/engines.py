@@ -87,6 +87,28 @@ def shut(engine: PrivateEngine) -> str:
     return said
 
 
+#: what :func:`status` says, for the instructor's table
+RUNNING, DOWN, NONE = "running", "down", "no engine"
+
+
+def status(user: pwd.struct_passwd) -> str:
+    """Whether the learner's engine answers (``running``), was started and does not
+    (``down``: its dockerd killed or crashed), or does not exist (``no engine``)."""
+    import docker
+
+    engine = engine_for(user)
+    if not engine.exec_root.exists():
+        return NONE
+    if not engine.running:
+        return DOWN
+    try:
+        with docker.APIClient(base_url=engine.url, version="auto", timeout=3) as api:
+            api.ping()
+    except Exception:  # any failure to answer is the same for the instructor: down
+        return DOWN
+    return RUNNING
+
+
 def reset(engine: PrivateEngine) -> str:
     """Remove a learner's engine entirely (data too); the next server start makes a new one."""
     return engine.remove()

@@ -6,11 +6,20 @@ at ``/services/instructor/`` through the hub's OAuth: only the instructor's acco
 - ``/services/instructor/``: the table of learners by exercise (refreshes every 15 s);
 - ``/services/instructor/progress.csv``: the same table as CSV;
 - ``POST /services/instructor/reset/<learner>``: remove that learner's engine (their next
-  server start makes a fresh one).
+  server start makes a fresh one);
+- ``POST /services/instructor/restart/<learner>``: start that learner's engine again when it
+  is down (its dockerd killed or crashed; their data and their server's ``DOCKER_HOST``
+  stay), the other learners' engines untouched;
+- ``POST /services/instructor/reset-exercise/<learner>`` (form field ``exercise``): append a
+  reset line to that learner's progress record (``docs/progress-format.md``).
+
+Every POST needs the page's XSRF token (tornado's ``xsrf_cookies``), as the hub's own forms.
 """
 
 from __future__ import annotations
 
+import asyncio
+import html
 import json
 import os
 import pwd
@@ -32,6 +41,8 @@ table{{border-collapse:collapse}} .correct{{background:#cfc}} .incorrect{{backgr
 <p>{count} learners · ✓ correct · ✗ incorrect · · not attempted · <i>N</i>h: hints asked ·
 <a href="progress.csv">download as CSV</a></p>{table}
 <h2>Reset a learner's engine</h2>{resets}</body></html>"""
+DONE = """<!doctype html><html><head><meta charset="utf-8"><title>Classroom</title></head>
+<body><p id="done">{said}</p><p><a href="{back}">back to the table</a></p></body></html>"""
 
 
 def settings() -> dict:
@@ -60,17 +71,48 @@ class InstructorHandler(HubOAuthenticated, web.RequestHandler):
     def current_table(self):
         return table.build(records_by_learner(self.instructor), table.known_exercises())
 
+    def learner(self, name: str) -> pwd.struct_passwd:
+        try:
+            user = pwd.getpwnam(name)
+        except KeyError:
+            raise web.HTTPError(404, "No such learner.") from None
+        if user.pw_name == self.instructor or user not in users.learners():
+            raise web.HTTPError(404, "No such learner.")
+        return user
+
+    def done(self, said: str) -> None:
+        self.finish(DONE.format(said=html.escape(said), back=html.escape(self.reverse_url(
+            "table"))))
+
+
+def _actions(xsrf: str, columns: list[str]):
+    def actions(row: dict) -> str:
+        learner = row["learner"]
+        restart = (f"<form method='post' action='restart/{learner}'>{xsrf}"
+                   f"<button class='restart'>restart engine</button></form>"
+                   if row["engine"] == engines.DOWN else "")
+        tried = [c for c in columns if row["cells"][c]["checks"]]
+        options = "".join(f"<option>{html.escape(c)}</option>" for c in tried)
+        reset = (f"<form method='post' action='reset-exercise/{learner}'>{xsrf}"
+                 f"<select name='exercise'>{options}</select>"
+                 f"<button class='reset-exercise'>reset exercise</button></form>"
+                 if tried else "")
+        return restart + reset
+    return actions
+
 
 class TablePage(InstructorHandler):
     @web.authenticated
     def get(self):
         columns, rows = self.current_table()
+        for row in rows:
+            row["engine"] = engines.status(pwd.getpwnam(row["learner"]))
         xsrf = self.xsrf_form_html()
         resets = "".join(f"<form method='post' action='reset/{row['learner']}'>{xsrf}"
                          f"<button>reset {row['learner']}'s engine</button></form>"
                          for row in rows)
-        self.finish(PAGE.format(count=len(rows), table=table.to_html(columns, rows),
-                                resets=resets))
+        shown = table.to_html(columns, rows, actions=_actions(xsrf, columns))
+        self.finish(PAGE.format(count=len(rows), table=shown, resets=resets))
 
 
 class TableCSV(InstructorHandler):
@@ -85,6 +127,8 @@ class TableJSON(InstructorHandler):
     @web.authenticated
     def get(self):
         columns, rows = self.current_table()
+        for row in rows:
+            row["engine"] = engines.status(pwd.getpwnam(row["learner"]))
         self.finish({"exercises": columns, "learners": rows})
 
 
@@ -99,14 +143,41 @@ class ResetEngine(InstructorHandler):
         self.finish(f"{said} {learner}'s next server start makes a fresh engine.")
 
 
+class RestartEngine(InstructorHandler):
+    @web.authenticated
+    async def post(self, learner: str):
+        user = self.learner(learner)
+        if engines.status(user) == engines.RUNNING:
+            return self.done(f"{learner}'s engine is running already.")
+        engine = await asyncio.to_thread(engines.start_for, user)
+        self.done(f"{learner}'s engine {engine.name} is running again (their containers "
+                  "stopped when it went down; their images and volumes are still there).")
+
+
+class ResetExercise(InstructorHandler):
+    @web.authenticated
+    def post(self, learner: str):
+        user = self.learner(learner)
+        exercise = self.get_body_argument("exercise", "")
+        path = table.progress_path(user.pw_name, user.pw_dir)
+        tried = {r["exercise"] for r in progress.read(path)}
+        if exercise not in tried:
+            raise web.HTTPError(404, "That learner has no record of that exercise.")
+        progress.append(progress.make_reset(exercise, user.pw_name), path)
+        self.done(f"{exercise} starts again from nothing for {learner} (a reset line was "
+                  "added to their progress record).")
+
+
 def app() -> web.Application:
     prefix = os.environ["JUPYTERHUB_SERVICE_PREFIX"]
     instructor = {"instructor": system_name(settings()["instructor"])}
     return web.Application([
-        (prefix, TablePage, instructor),
+        web.url(prefix, TablePage, instructor, name="table"),
         (url_path_join(prefix, "progress.csv"), TableCSV, instructor),
         (url_path_join(prefix, "progress.json"), TableJSON, instructor),
         (url_path_join(prefix, r"reset/([a-z0-9-]+)"), ResetEngine, instructor),
+        (url_path_join(prefix, r"restart/([a-z0-9-]+)"), RestartEngine, instructor),
+        (url_path_join(prefix, r"reset-exercise/([a-z0-9-]+)"), ResetExercise, instructor),
         (url_path_join(prefix, "oauth_callback"), HubOAuthCallbackHandler),
     ], cookie_secret=os.urandom(32), xsrf_cookies=True)
 

@@ -81,15 +81,24 @@ def _cell(cell: dict) -> str:
             f"{cell['checks']} checks'>{MARKS[cell['status']]}{hints}</td>")
 
 
-def to_html(columns: list[str], rows: list[dict]) -> str:
-    """The table as an HTML ``<table>`` (one column per exercise, a mark and the hints)."""
+def to_html(columns: list[str], rows: list[dict], actions=None) -> str:
+    """The table as an HTML ``<table>`` (one column per exercise, a mark and the hints);
+    a row's ``engine`` status, when it has one, and ``actions(row)`` (HTML) in cells of
+    their own."""
     head = "".join(f"<th title='{html.escape(c)}'>{html.escape(c.split('/', 1)[-1])}</th>"
                    for c in columns)
+    engine = any("engine" in row for row in rows)
     body = []
     for row in rows:
         cells = "".join(_cell(row["cells"][c]) for c in columns)
         stuck = stuck_on(row)
-        body.append(f"<tr><th>{html.escape(row['learner'])}</th><td>{html.escape(row['last'])}"
-                    f"</td><td>{html.escape(stuck or '')}</td>{cells}</tr>")
-    return (f"<table><thead><tr><th>learner</th><th>last activity (UTC)</th><th>stuck on</th>"
-            f"{head}</tr></thead><tbody>{''.join(body)}</tbody></table>")
+        state = (f"<td class='engine engine-{row['engine'].replace(' ', '-')}'>"
+                 f"{html.escape(row['engine'])}</td>" if engine else "")
+        more = f"<td>{actions(row)}</td>" if actions else ""
+        body.append(f"<tr id='learner-{html.escape(row['learner'])}'><th>"
+                    f"{html.escape(row['learner'])}</th>{state}<td>{html.escape(row['last'])}"
+                    f"</td><td>{html.escape(stuck or '')}</td>{cells}{more}</tr>")
+    return (f"<table><thead><tr><th>learner</th>{'<th>engine</th>' if engine else ''}"
+            f"<th>last activity (UTC)</th><th>stuck on</th>{head}"
+            f"{'<th>actions</th>' if actions else ''}</tr></thead>"
+            f"<tbody>{''.join(body)}</tbody></table>")

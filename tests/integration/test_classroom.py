@@ -5,6 +5,7 @@ that leaves no learner engine or process behind. Needs root and dockerd (the lan
 both); 45-80 s on the debian13 and bookworm lanes."""
 
 import json
+import os
 import pwd
 import re
 import signal
@@ -21,6 +22,8 @@ from dockerlab.classroom.run import closed_to_learners, kit_paths
 from dockerlab.engine.private import RUN_BASE, availability
 from dockerlab.host import free_port
 
+from . import classroom_browser
+
 CLOSED = closed_to_learners(*kit_paths())
 pytestmark = [pytest.mark.skipif(availability() is not None,
                                  reason=f"no classroom here: {availability()}"),
@@ -32,6 +35,7 @@ HUB = f"http://127.0.0.1:{PORT}"
 STATE = Path("/var/lib/dockerlab/classroom")
 LEARNERS = ["Ada Lovelace", "Zoë", "bob"]
 NAMES = ["dl-ada-lovelace", "dl-zoe", "dl-bob"]
+VIEW = "/services/instructor/"
 
 
 def _login(name, password):
@@ -259,6 +263,129 @@ def test_the_instructor_view_lists_every_learner(classroom, servers):
     running = {e.name for e in engines.running_engines()}
     bob, ada = (engines.engine_for(pwd.getpwnam(n)).name for n in ("dl-bob", NAMES[0]))
     assert bob not in running and ada in running  # the others are not disturbed
+
+
+def test_a_second_log_in_of_a_learner_gets_the_same_server(classroom, servers):
+    zoe = NAMES[1]
+    before = _api(servers[zoe], "GET", "user").json()["servers"][""]
+    first = _server_environment(zoe)  # raises when no server runs as her
+    again, reply = _login("Zoë", classroom["settings"]["code"])
+    assert reply.status_code == 302
+    after = _api(again, "GET", "user").json()["servers"][""]
+    assert after["ready"] and after["started"] == before["started"]
+    assert after["url"] == before["url"] == f"/user/{zoe}/"
+    assert _server_environment(zoe)["DOCKER_HOST"] == first["DOCKER_HOST"]
+    servers_running = [p for p in users.processes_of(pwd.getpwnam(zoe).pw_uid)
+                       if b"jupyterhub-singleuser" in Path(f"/proc/{p}/cmdline").read_bytes()]
+    assert len(servers_running) == 1
+
+
+def _rows(page):
+    """learner -> (engine status, statuses shown in the row's exercise cells)."""
+    found = {}
+    for name in NAMES:
+        row = page.locator(f"#learner-{name}")
+        titles = row.locator("td[title]").evaluate_all("cells => cells.map(c => c.title)")
+        found[name] = (row.locator("td.engine").inner_text(),
+                       {t.split(",")[0] for t in titles})
+    return found
+
+
+@pytest.fixture(scope="module")
+def instructor_page(classroom, servers):
+    """The instructor logged in through the hub's log-in page in Chromium, on the view."""
+    zoe = NAMES[1]
+    tried = _as(zoe, "from dockerlab import progress; progress.append(progress.make_record("
+                "'00_welcome/first_container', 'incorrect', hints=1))", _server_environment(zoe))
+    assert tried.returncode == 0, tried.stderr
+    settings = classroom["settings"]
+    with classroom_browser.chromium() as browser:
+        page = classroom_browser.log_in(browser, HUB, settings["instructor"],
+                                        settings["instructor_password"], VIEW)
+        page.wait_for_url(f"**{VIEW}")
+        yield browser, page
+
+
+def test_the_instructor_s_view_in_chromium(classroom, instructor_page):
+    browser, page = instructor_page
+    classroom_browser.screenshot(page, "classroom-instructor")
+    rows = _rows(page)
+    ada, zoe, bob = rows["dl-ada-lovelace"], rows["dl-zoe"], rows["dl-bob"]
+    assert ada[0] == zoe[0] == "running" and bob[0] == "no engine"  # bob's engine was reset
+    assert "correct" in ada[1] and "incorrect" not in ada[1]
+    assert "incorrect" in zoe[1] and "correct" not in zoe[1]
+    assert bob[1] == {"not attempted"}
+    assert page.locator("#learner-dl-zoe").inner_text().count("00_welcome/first_container")
+    with page.expect_download() as download:
+        page.click("text=download as CSV")
+    assert download.value.suggested_filename == "classroom-progress.csv"
+    csv = Path(download.value.path()).read_text().splitlines()
+    header = csv[0].split(",")
+    column = header.index("00_welcome/first_container status")
+    shown = {line.split(",")[0]: line.split(",")[column] for line in csv[1:]}
+    assert shown == {"dl-ada-lovelace": "correct", "dl-zoe": "incorrect",
+                     "dl-bob": "not attempted"}
+    learner = classroom_browser.log_in(browser, HUB, "bob", classroom["settings"]["code"],
+                                       "/hub/home")
+    refused = learner.goto(f"{HUB}{VIEW}")
+    assert refused.status == 403 and "dl-ada-lovelace" not in learner.content()
+    learner.context.close()
+
+
+def _sleeper(name, env):
+    return _as(name, "import docker; c = docker.from_env().containers.run('dockerlab/busybox:"
+               "latest', ['sleep', '600'], detach=True, name='sleeper', labels={'dockerlab.test':"
+               " 'classroom'}); print(c.status)", env)
+
+
+def test_a_killed_engine_shows_down_and_one_click_brings_it_back(classroom, instructor_page):
+    _, page = instructor_page
+    ada, zoe = NAMES[0], NAMES[1]
+    env = {name: _server_environment(name) for name in (ada, zoe)}
+    assert _sleeper(ada, env[ada]).returncode == 0
+    engine = engines.engine_for(pwd.getpwnam(zoe))
+    os.kill(engine.pid, signal.SIGKILL)
+    deadline = time.monotonic() + 30
+    while engine.pid is not None:  # until it is gone (a zombie has no command line)
+        assert time.monotonic() < deadline, "SIGKILL did not end zoe's dockerd"
+        time.sleep(0.2)
+    page.reload()
+    assert _rows(page)[zoe][0] == "down" and _rows(page)[ada][0] == "running"
+    unreachable = _as(zoe, "import docker; docker.from_env().ping()", env[zoe])
+    assert unreachable.returncode != 0
+    # the POST needs the page's XSRF token, as the hub's own forms do
+    settings = classroom["settings"]
+    session, _ = _login(settings["instructor"], settings["instructor_password"])
+    assert session.get(f"{HUB}{VIEW}", timeout=60).status_code == 200
+    forged = session.post(f"{HUB}{VIEW}restart/{zoe}", timeout=60)
+    assert forged.status_code == 403 and engine.pid is None
+    page.click(f"#learner-{zoe} button.restart")
+    page.wait_for_selector("#done")
+    assert "running again" in page.inner_text("#done")
+    answered = _as(zoe, "import docker; print(docker.from_env().ping())", env[zoe])
+    assert answered.returncode == 0 and "True" in answered.stdout, answered.stderr
+    still = _as(ada, "import docker; c = docker.from_env().containers.get('sleeper'); "
+                "print(c.status); c.remove(force=True)", env[ada])
+    assert still.stdout.strip() == "running", still.stderr  # the others are not disturbed
+    page.goto(f"{HUB}{VIEW}")
+    assert _rows(page)[zoe][0] == "running"
+
+
+def test_the_instructor_resets_one_exercise_for_one_learner(instructor_page):
+    _, page = instructor_page
+    zoe = NAMES[1]
+    page.select_option(f"#learner-{zoe} select[name=exercise]", "00_welcome/first_container")
+    page.click(f"#learner-{zoe} button.reset-exercise")
+    page.wait_for_selector("#done")
+    page.click("text=back to the table")
+    page.wait_for_selector(f"#learner-{zoe}")
+    assert _rows(page)[zoe][1] == {"not attempted"}
+    assert "correct" in _rows(page)[NAMES[0]][1]  # another learner's record untouched
+    user = pwd.getpwnam(zoe)
+    record = Path(user.pw_dir, ".local/state/dockerlab", f"progress-{zoe}.jsonl")
+    assert record.stat().st_uid == user.pw_uid  # still hers
+    last = json.loads(record.read_text().splitlines()[-1])
+    assert last["reset"] is True and last["user"] == zoe
 
 
 def test_shutdown_leaves_no_learner_engine_or_process(classroom, servers):

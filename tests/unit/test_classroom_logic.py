@@ -134,7 +134,32 @@ def test_table_of_learners_by_exercise():
     assert table.stuck_on(bob) == "03_containers/restart" and table.stuck_on(ada) is None
     assert cy["last"] == "" and {c["status"] for c in cy["cells"].values()} == {"not attempted"}
     html = table.to_html(columns, rows)
-    assert html.count("<tr>") == 4 and "✓ <small>2h</small>" in html
+    assert html.count("<tr") == 4 and "✓ <small>2h</small>" in html
+    assert "engine" not in html  # no engine column unless the rows say
+
+
+def test_table_shows_each_learner_s_engine_and_actions():
+    columns, rows = table.build({"dl-ada": [], "dl-bob": []}, ["00_welcome/first_container"])
+    rows[0]["engine"], rows[1]["engine"] = "running", "down"
+    html = table.to_html(columns, rows, actions=lambda row: f"<button>{row['learner']}</button>")
+    assert "<td class='engine engine-down'>down</td>" in html
+    assert "<tr id='learner-dl-bob'><th>dl-bob</th><td class='engine engine-down'>" in html
+    assert "<button>dl-ada</button>" in html and "<th>actions</th>" in html
+
+
+def test_a_reset_line_makes_the_exercise_start_again():
+    from dockerlab import progress
+
+    kept = progress.make_record("00_welcome/first_container", "correct", hints=1, when=50)
+    lines = [*_records("dl-ada", ("00_welcome/stop_a_container", "correct", 3, 100)),
+             kept, progress.make_reset("00_welcome/stop_a_container", "dl-ada", when=200),
+             *_records("dl-ada", ("00_welcome/stop_a_container", "incorrect", 0, 300))]
+    assert lines[2]["reset"] is True and lines[2]["user"] == "dl-ada"
+    rows = {row["exercise"]: row for row in progress.summary(lines)["00_welcome"]}
+    assert rows["00_welcome/stop_a_container"]["status"] == "incorrect"
+    assert rows["00_welcome/stop_a_container"]["checks"] == 1
+    assert rows["00_welcome/stop_a_container"]["hints"] == 0
+    assert rows["00_welcome/first_container"]["status"] == "correct"
 
 
 def test_table_as_csv():
