@@ -52,6 +52,8 @@ def start_for(user: pwd.struct_passwd) -> LearnerEngine:
     """Start the learner's engine (if it is not running) and hand its socket to them."""
     engine = engine_for(user)
     with _STARTING:
+        if engine.pid is None:  # a dockerd killed mid-class stays a zombie of the hub, and
+            engine.pidfile.unlink(missing_ok=True)  # dockerd refuses a pid file naming it
         if not engine.running:
             engine.start()
     os.chown(engine.exec_root, 0, user.pw_gid)

@@ -47,7 +47,7 @@ def log_in(browser, hub: str, name: str, password: str, next_path: str):
     ``next_path`` (where the hub sends it after the log-in)."""
     context = browser.new_context(accept_downloads=True, viewport={"width": 1280,
                                                                     "height": 900})
-    context.set_default_timeout(120_000)
+    context.set_default_timeout(60_000)
     page = context.new_page()
     page.goto(f"{hub}/hub/login?next={next_path}")
     page.fill("#username_input", name)

@@ -360,7 +360,10 @@ def test_a_killed_engine_shows_down_and_one_click_brings_it_back(classroom, inst
     forged = session.post(f"{HUB}{VIEW}restart/{zoe}", timeout=60)
     assert forged.status_code == 403 and engine.pid is None
     page.click(f"#learner-{zoe} button.restart")
-    page.wait_for_selector("#done")
+    page.wait_for_load_state()
+    hub_log = (STATE / "jupyterhub.log").read_text(errors="replace").splitlines()[-30:]
+    assert page.locator("#done").count(), "\n".join([page.content()[-800:], engine.tail(),
+                                                      *hub_log])
     assert "running again" in page.inner_text("#done")
     answered = _as(zoe, "import docker; print(docker.from_env().ping())", env[zoe])
     assert answered.returncode == 0 and "True" in answered.stdout, answered.stderr
@@ -374,6 +377,7 @@ def test_a_killed_engine_shows_down_and_one_click_brings_it_back(classroom, inst
 def test_the_instructor_resets_one_exercise_for_one_learner(instructor_page):
     _, page = instructor_page
     zoe = NAMES[1]
+    page.goto(f"{HUB}{VIEW}")
     page.select_option(f"#learner-{zoe} select[name=exercise]", "00_welcome/first_container")
     page.click(f"#learner-{zoe} button.reset-exercise")
     page.wait_for_selector("#done")
