@@ -7,6 +7,7 @@ connect (:func:`dockerlab.engine.locate.connect`).
 
 from __future__ import annotations
 
+import os
 import ssl
 
 import docker.errors
@@ -27,6 +28,15 @@ UNREACHABLE_ADVICE = (
     "Is the engine still running? Check with `dockerlab doctor` in a terminal (a private "
     "engine: `engine.start()`); once it is back, run the cell again: the same client "
     "reconnects by itself.")
+#: in a classroom (``dockerlab classroom`` sets DOCKERLAB_CLASSROOM in each learner's server)
+CLASSROOM_ADVICE = (
+    "Your engine is the classroom's, one per learner: ask the instructor to restart it (the "
+    "instructor's view has a \"restart engine\" button); once it is back, run the cell "
+    "again: the same client reconnects by itself.")
+
+
+def _advice() -> str:
+    return CLASSROOM_ADVICE if os.environ.get("DOCKERLAB_CLASSROOM") else UNREACHABLE_ADVICE
 
 
 def is_connection_problem(error: BaseException, url: str | None = None) -> bool:
@@ -100,7 +110,7 @@ def _tls_error(error, text: str, where: str) -> EngineTLSError:
 def _unreachable(error, text: str, url: str | None, engine: str) -> EngineUnreachable:
     if url is None:
         return EngineUnreachable(f"{_capital(engine)} did not answer ({type(error).__name__}).",
-                                 UNREACHABLE_ADVICE)
+                                 _advice())
     if "FileNotFoundError" in text or "No such file" in text:
         reason = "its socket file is gone"
     elif "refused" in text.lower():
@@ -109,7 +119,7 @@ def _unreachable(error, text: str, url: str | None, engine: str) -> EngineUnreac
         reason = "connection refused or closed"
     else:
         reason = f"{type(error).__name__}: {error}"
-    return EngineUnreachable(f"Nothing answers at {url} ({reason}).", UNREACHABLE_ADVICE)
+    return EngineUnreachable(f"Nothing answers at {url} ({reason}).", _advice())
 
 
 def _capital(phrase: str) -> str:

@@ -186,6 +186,16 @@ def test_a_client_that_negotiates_with_no_engine_gets_the_kits_error():
         EngineAPIClient(base_url="unix:///nonexistent/docker.sock", version="auto")
 
 
+def test_in_a_classroom_an_unreachable_engine_says_to_ask_the_instructor(monkeypatch):
+    with pytest.raises(errors.EngineUnreachable) as alone:
+        EngineAPIClient(base_url="unix:///nonexistent/docker.sock", version="auto")
+    monkeypatch.setenv("DOCKERLAB_CLASSROOM", "1")
+    with pytest.raises(errors.EngineUnreachable) as in_class:
+        EngineAPIClient(base_url="unix:///nonexistent/docker.sock", version="auto")
+    assert "instructor" not in alone.value.paragraph()
+    assert "ask the instructor to restart it" in in_class.value.paragraph()
+
+
 # --- connections, registries, archives, the one context manager --------------------------
 
 @pytest.mark.parametrize("error, expected, words", [
