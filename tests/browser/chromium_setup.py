@@ -98,3 +98,20 @@ def find_or_install_chromium() -> tuple[str | None, str]:
     if path is None:
         return None, "apt-get installed chromium but no chromium binary is on the usual paths"
     return path, ""
+
+
+_PLAYWRIGHT = None
+
+
+def shared_playwright():
+    """The test process's one Playwright (sync API). A second ``sync_playwright()`` cannot start
+    in a thread while the first still runs, and the browser tests keep theirs for the whole
+    session, so the classroom test's browser comes from the same one. Stopped at exit."""
+    global _PLAYWRIGHT
+    if _PLAYWRIGHT is None:
+        import atexit
+
+        from playwright.sync_api import sync_playwright
+        _PLAYWRIGHT = sync_playwright().start()
+        atexit.register(_PLAYWRIGHT.stop)
+    return _PLAYWRIGHT

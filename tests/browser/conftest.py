@@ -27,7 +27,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from chromium_setup import find_or_install_chromium  # noqa: E402
+from chromium_setup import find_or_install_chromium, shared_playwright  # noqa: E402
 from labpage import NotebookPage  # noqa: E402
 from probes import PROBE_DIR, PROBES, write_notebook  # noqa: E402
 
@@ -80,24 +80,21 @@ def off_machine_requests() -> list[str]:
 
 @pytest.fixture(scope="session")
 def browser(chromium_path, tmp_path_factory, off_machine_requests):
-    from playwright.sync_api import sync_playwright
-
     profile = tmp_path_factory.mktemp("chromium-profile")
 
     def note_off_machine(request):  # listening only: routing every request slows JupyterLab
         if urlsplit(request.url).hostname not in LOOPBACK_HOSTS | {None}:
             off_machine_requests.append(request.url)
 
-    with sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            str(profile), executable_path=chromium_path, headless=True, args=CHROMIUM_FLAGS,
-            viewport=VIEWPORT, device_scale_factor=1)
-        try:
-            context.set_default_timeout(30_000)
-            context.on("request", note_off_machine)
-            yield context
-        finally:
-            context.close()
+    context = shared_playwright().chromium.launch_persistent_context(
+        str(profile), executable_path=chromium_path, headless=True, args=CHROMIUM_FLAGS,
+        viewport=VIEWPORT, device_scale_factor=1)
+    try:
+        context.set_default_timeout(30_000)
+        context.on("request", note_off_machine)
+        yield context
+    finally:
+        context.close()
 
 
 # --- JupyterLab -----------------------------------------------------------------------------

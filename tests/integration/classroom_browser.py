@@ -15,7 +15,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "browser"))
 
-from chromium_setup import find_or_install_chromium  # noqa: E402
+from chromium_setup import find_or_install_chromium, shared_playwright  # noqa: E402
 
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -31,15 +31,14 @@ def chromium():
     if path is None:
         pytest.skip(f"no browser: {reason}")
     try:
-        from playwright.sync_api import sync_playwright
+        import playwright.sync_api  # noqa: F401
     except ImportError:
         pytest.skip("the `playwright` package is not installed (pip install -e '.[test]')")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=path, args=FLAGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
+    browser = shared_playwright().chromium.launch(executable_path=path, args=FLAGS)
+    try:
+        yield browser
+    finally:
+        browser.close()
 
 
 def log_in(browser, hub: str, name: str, password: str, next_path: str):
