@@ -119,21 +119,19 @@ def _buildkit_build(docker_client, cli: clis.BuildKitClient, dockerfile: str,
     began = time.monotonic()
     stages = failures.stage_names(dockerfile)
     _check_sources(docker_client, dockerfile, stages, target, buildargs)
-    before = {record.id for record in build_cache.records(docker_client)}
-    parser = RawJSONParser() if cli.progress == "rawjson" else PlainParser()
-    with tempfile.TemporaryDirectory(prefix="dockerlab-build-") as context:
-        _write_context(Path(context), dockerfile, files)
-        iidfile = os.path.join(context, ".dockerlab-iid")
-        args = buildkit.cli_args(context=os.path.join(context, "ctx"), tag=tag, iidfile=iidfile,
-                                 progress=cli.progress, labels=_labels(docker_client, labels),
-                                 nocache=nocache, target=target, network_mode=network_mode,
-                                 buildargs=buildargs)
-        status = buildkit.run(cli, args, _environment(docker_client),
-                              _feeder(parser, on_step, on_line))
-        parser.finish()
-        image_id = Path(iidfile).read_text().strip() if os.path.exists(iidfile) else ""
-    after = build_cache.records(docker_client)
-    build_cache.remember(docker_client, before, after)
+    args = dict(tag=tag, progress=cli.progress, labels=_labels(docker_client, labels),
+                nocache=nocache, target=target, network_mode=network_mode, buildargs=buildargs)
+    run = _BuildKitRun(docker_client, cli, dockerfile, files, args)
+    status, parser, image_id, after = run.once(on_step, on_line)
+    if status != 0 and failures.is_snapshot_race(parser.failed_step, parser.other + parser.log):
+        retried = (f"The engine lost a layer while unpacking (a known containerd race, "
+                   f"{failures.SNAPSHOT_RACE}); the kit built again.")
+        _say(on_line, retried)
+        status, parser, image_id, after = run.once(on_step, on_line)
+        parser.log.insert(0, retried)
+        if status != 0 and failures.is_snapshot_race(parser.failed_step,
+                                                     parser.other + parser.log):
+            raise failures.snapshot_race_twice(parser.other + parser.log)
     if status != 0:
         raise failures.build_failed(parser.failed_step, parser.other + parser.log, status)
     image_id = _resolve(docker_client, tag or image_id, image_id)
@@ -144,6 +142,38 @@ def _buildkit_build(docker_client, cli: clis.BuildKitClient, dockerfile: str,
                        vertices=list(parser.vertices.values()),
                        context_bytes=parser.context_bytes, stages=stages,
                        duration=time.monotonic() - began, client=cli.describe())
+
+
+class _BuildKitRun:
+    """One ``docker buildx build`` of a context, runnable again (see ``is_snapshot_race``)."""
+
+    def __init__(self, docker_client, cli, dockerfile: str, files: dict, args: dict):
+        self.docker_client, self.cli, self.args = docker_client, cli, args
+        self.dockerfile, self.files = dockerfile, files
+
+    def once(self, on_step, on_line):
+        """``(status, parser, image_id, cache records after)``; records what the build added
+        to the build cache (the session's cleanup prunes it)."""
+        client = self.docker_client
+        before = {record.id for record in build_cache.records(client)}
+        parser = RawJSONParser() if self.cli.progress == "rawjson" else PlainParser()
+        with tempfile.TemporaryDirectory(prefix="dockerlab-build-") as context:
+            _write_context(Path(context), self.dockerfile, self.files)
+            iidfile = os.path.join(context, ".dockerlab-iid")
+            args = buildkit.cli_args(context=os.path.join(context, "ctx"), iidfile=iidfile,
+                                     **self.args)
+            status = buildkit.run(self.cli, args, _environment(client),
+                                  _feeder(parser, on_step, on_line))
+            parser.finish()
+            image_id = Path(iidfile).read_text().strip() if os.path.exists(iidfile) else ""
+        after = build_cache.records(client)
+        build_cache.remember(client, before, after)
+        return status, parser, image_id, after
+
+
+def _say(on_line, text: str) -> None:
+    if on_line is not None:
+        on_line(text)
 
 
 def _resolve(docker_client, name: str, written: str) -> str:

@@ -26,6 +26,11 @@ _PREFIXES = re.compile(r"^(?:failed to solve(?: with frontend \S+)?: |failed to 
                        r"definition: |rpc error: code = \w+ desc = )+")
 _COPY_FROM = re.compile(r"^\s*(?:COPY|ADD)\s+(?:--\S+\s+)*?--from=(?P<source>\S+)", re.I | re.M)
 KEEP_LINES = 20
+#: containerd's snapshotter losing a base layer's snapshot while BuildKit unpacks on top of it
+#: (moby/buildkit#6521): the image store garbage-collects as a tag moves; building again works
+_SNAPSHOT_RACE = re.compile(r"failed to prepare extraction snapshot|parent snapshot \S+ does "
+                            r"not exist")
+SNAPSHOT_RACE = "moby/buildkit#6521"
 
 
 def final_message(lines: list[str]) -> str:
@@ -89,6 +94,20 @@ def step_failed(step: BuildStep, message: str) -> BuildFailed:
 def _label(step: BuildStep) -> str:
     stage = f"{step.stage} " if step.stage else ""
     return f"[{stage}{step.number}/{step.total}]"
+
+
+def is_snapshot_race(failed: BuildStep | None, lines: list[str]) -> bool:
+    """Whether a build failed on containerd's snapshot race (no step of the Dockerfile
+    failed; the engine lost a snapshot while unpacking): worth building once more."""
+    return failed is None and bool(_SNAPSHOT_RACE.search(final_message(lines)))
+
+
+def snapshot_race_twice(lines: list[str]) -> BuildFailed:
+    return BuildFailed(f"The engine lost a layer while preparing the build, twice: a known race "
+                       f"of the containerd image store ({SNAPSHOT_RACE}), not a mistake in "
+                       f"the Dockerfile. BuildKit said: {final_message(lines)}",
+                       "Build again. If it keeps happening, restart the engine "
+                       "(`sudo systemctl restart docker`) and build again.")
 
 
 def build_failed(failed: BuildStep | None, lines: list[str], status: int) -> BuildFailed:

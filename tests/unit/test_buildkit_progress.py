@@ -187,3 +187,31 @@ def test_the_session_prunes_its_own_records_children_first():
     assert sorted(pruned) == ["child", "parent"] and not failed
     assert "learners" not in client.api.calls  # never another session's, nor the learner's
     assert build_cache.made_by("s-1") == set()
+
+
+RACE = ('ERROR: failed to solve: failed to prepare extraction snapshot "extract-850134084-PEes '
+        'sha256:baf3cd49cced020370dfb5eef1b23ac46c2eb773cd5379c7dc953c3454eb4713": parent '
+        'snapshot sha256:cc878af8621ae7dafedb76e6daf7a038bea02c5d4b14449ecf0fd7bb92629df5 does '
+        'not exist: not found')
+
+
+def test_containerds_snapshot_race_is_recognised_as_worth_a_second_build():
+    assert failures.is_snapshot_race(None, ["#5 resolve", RACE])
+    assert failures.is_snapshot_race(None, ["ERROR: failed to solve: parent snapshot sha256:ab "
+                                            "does not exist: not found"])
+
+
+def test_a_failing_step_or_a_typo_is_no_snapshot_race():
+    failing = parsed("buildx013_fail.rawjson")
+    assert not failures.is_snapshot_race(failing.failed_step, failing.other + failing.log)
+    typo = parsed("buildx013_syntax.rawjson")
+    assert not failures.is_snapshot_race(typo.failed_step, typo.other + typo.log)
+    assert not failures.is_snapshot_race(None, ['ERROR: failed to solve: "/missing.txt": not '
+                                                "found"])
+
+
+def test_the_race_twice_says_it_is_the_engine_and_to_build_again():
+    error = failures.snapshot_race_twice([RACE])
+    assert "moby/buildkit#6521" in error.message and "not a mistake in the Dockerfile" \
+        in error.message and "parent snapshot sha256:cc87" in error.message
+    assert error.advice.startswith("Build again")
