@@ -48,6 +48,15 @@ class ExitCase:
     def meaning(self) -> str:
         return explain_exit_code(self.exit_code, self.oom_killed)
 
+    @property
+    def cli(self) -> list[str]:
+        """The same case typed in a terminal: run it, end it as the case did, read the code."""
+        quoted = self.command.replace("'", "'\\''")
+        run = f"docker run {'' if self.how == 'runs to its end' else '-d '}--name demo " \
+              f"dockerlab/busybox sh -c '{quoted}'"
+        ended = [self.how.split(" (")[0] + " demo"] if self.how.startswith("docker ") else []
+        return [run, *ended, "docker inspect -f '{{.State.ExitCode}}' demo", "docker rm demo"]
+
 
 #: a process that has no SIGTERM handler; as PID 1 the kernel ignores the signal for it
 IGNORES_TERM = "while true; do sleep 1; done"

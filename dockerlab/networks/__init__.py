@@ -282,6 +282,12 @@ class Reachability:
     def reaches(self, source: str, target: str) -> bool:
         return self.cells[(source, target)] != UNREACHABLE
 
+    @property
+    def cli(self) -> list[str]:
+        """The same probes typed in a terminal, one ``docker exec`` per pair (by name)."""
+        return [f"docker exec {source} ping -c 1 -W 1 {target}" for source in self.names
+                for target in self.names if source != target]
+
     def table(self) -> str:
         """The matrix as text: rows are sources, columns are targets."""
         corner = "from \\ to"

@@ -129,3 +129,16 @@ def test_a_move_outside_the_usual_diagram_is_still_drawn():
                              ["create", "start", "pause", "stop"])
     highlighted = [t.get_text() for t in figure.axes[0].texts if t.get_color() == P.HIGHLIGHT]
     assert "stop\n(step 4)" in highlighted
+
+
+def test_an_exit_case_says_the_docker_commands_that_reproduce_it():
+    from dockerlab.containers.exits import ExitCase
+
+    fails = ExitCase("fails", "echo oops; exit 3", "runs to its end", 3, False)
+    assert fails.cli[0] == "docker run --name demo dockerlab/busybox sh -c 'echo oops; exit 3'"
+    assert fails.cli[1:] == ["docker inspect -f '{{.State.ExitCode}}' demo", "docker rm demo"]
+    stopped = ExitCase("stopped", "trap 'exit 143' TERM; sleep 60", "docker stop -t 2", 143, False)
+    assert stopped.cli[0].startswith("docker run -d --name demo dockerlab/busybox sh -c 'trap '\\''")
+    assert stopped.cli[1] == "docker stop -t 2 demo"
+    killed = ExitCase("killed", "sleep 60", "docker kill (SIGKILL)", 137, False)
+    assert killed.cli[1] == "docker kill demo"

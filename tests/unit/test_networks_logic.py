@@ -248,3 +248,9 @@ def test_fetch_goes_straight_to_loopback_even_with_a_proxy_configured(monkeypatc
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_reachability_says_the_docker_exec_of_each_pair():
+    commands = _matrix().cli
+    assert len(commands) == 6 and commands[0] == "docker exec a ping -c 1 -W 1 b"
+    assert "docker exec c ping -c 1 -W 1 b" in commands
