@@ -41,7 +41,7 @@ BASE_PYTHON = Path("/usr/bin/python3")
 #: the checker finds next to it (the hub, as root, copies the notebooks from the checkout)
 COPIED = ("dockerlab", "exercises", "pyproject.toml", "README.md")
 STAMP = ".kit-stamp"
-#: a progress line at most this often while pip works (a first build takes minutes)
+#: a progress line at most this often while pip works (a first build takes a minute or more)
 PROGRESS_EVERY = 15.0
 
 
@@ -137,8 +137,9 @@ def pip_lines(command: list[str], say: Callable[[str], None], every: float = PRO
     """Run pip, saying what it is at every ``every`` s; raise with its last lines on failure."""
     began = last = time.monotonic()
     kept: list[str] = []
+    env = {**os.environ, "PIP_PROGRESS_BAR": "off", "PYTHONUNBUFFERED": "1"}  # line by line
     with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                          env={**os.environ, "PIP_PROGRESS_BAR": "off"}) as pip:
+                          env=env) as pip:
         for line in pip.stdout:
             line = line.rstrip()
             if not line or line.startswith("WARNING: Location"):  # an unused --find-links
@@ -164,7 +165,7 @@ def build(venv: Path, source: Path, wanted: str, say: Callable[[str], None]) -> 
     (venv / STAMP).unlink(missing_ok=True)
     python = str(venv / "bin" / "python")
     say("installing the kit and its dependencies into it (JupyterLab, JupyterHub's server, "
-        "docker, matplotlib...; the first time takes a few minutes)")
+        "docker, matplotlib...: a minute or more the first time)")
     pip_lines([python, "-m", "pip", "install", "--upgrade", "pip"], say)
     pip_lines([python, "-m", "pip", "install", "-e", f"{source}[classroom]",
                f"jupyterhub=={version('jupyterhub')}"], say)
