@@ -37,6 +37,8 @@ STATE = Path("/var/lib/dockerlab/classroom")
 LEARNERS = ["Ada Lovelace", "Zoë", "bob"]
 NAMES = ["dl-ada-lovelace", "dl-zoe", "dl-bob"]
 VIEW = "/services/instructor/"
+#: processes of this PID namespace only (a CI lane's classroom shows in the host's /proc)
+PGREP = ["pgrep", "--ns", str(os.getpid()), "--nslist", "pid", "-a"]
 
 
 def _login(name, password):
@@ -419,12 +421,14 @@ def test_shutdown_leaves_no_learner_engine_or_process(classroom, servers):
     assert "dl-zoe's engine classroom-" in rest  # progress echoed from the hub's log
     assert "dl-dave refused: the class is full" in rest
     assert process.returncode == 0
-    assert [uid for uid in uids if users.processes_of(uid)] == []
+    left = {pid: Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ")[:200]
+            for uid in uids for pid in users.processes_of(uid)}
+    assert left == {}, rest[-1500:]
     assert engines.running_engines() == []
     assert not any(p.name.startswith("classroom-") for p in RUN_BASE.glob("*"))
-    dockerds = subprocess.run(["pgrep", "-a", "dockerd"], capture_output=True, text=True).stdout
+    dockerds = subprocess.run([*PGREP, "dockerd"], capture_output=True, text=True).stdout
     assert "classroom-" not in dockerds
-    assert "jupyterhub" not in subprocess.run(["pgrep", "-a", "-f", "jupyterhub"],
+    assert "jupyterhub" not in subprocess.run([*PGREP, "-f", "jupyterhub"],
                                               capture_output=True, text=True).stdout
     links = subprocess.run(["ip", "-o", "link"], capture_output=True, text=True).stdout
     assert not any(f"dlb-{uid}" in links for uid in uids)
