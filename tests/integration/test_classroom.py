@@ -428,7 +428,7 @@ def test_shutdown_leaves_no_learner_engine_or_process(classroom, servers):
     assert not any(p.name.startswith("classroom-") for p in RUN_BASE.glob("*"))
     dockerds = subprocess.run([*PGREP, "dockerd"], capture_output=True, text=True).stdout
     assert "classroom-" not in dockerds
-    assert "jupyterhub" not in subprocess.run([*PGREP, "-f", "jupyterhub"],
+    assert "jupyterhub" not in subprocess.run([*PGREP, "-f", "bin/jupyterhub"],  # a hub
                                               capture_output=True, text=True).stdout
     links = subprocess.run(["ip", "-o", "link"], capture_output=True, text=True).stdout
     assert not any(f"dlb-{uid}" in links for uid in uids)
