@@ -28,6 +28,7 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -134,24 +135,35 @@ def ensure_base_python(say: Callable[[str], None], base: Path = BASE_PYTHON) -> 
 
 def pip_lines(command: list[str], say: Callable[[str], None], every: float = PROGRESS_EVERY
               ) -> None:
-    """Run pip, saying what it is at every ``every`` s; raise with its last lines on failure."""
-    began = last = time.monotonic()
+    """Run pip, saying every ``every`` s what it is at; raise with its last lines on failure."""
+    began = time.monotonic()
     kept: list[str] = []
     env = {**os.environ, "PIP_PROGRESS_BAR": "off", "PYTHONUNBUFFERED": "1"}  # line by line
     with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                           env=env) as pip:
-        for line in pip.stdout:
-            line = line.rstrip()
-            if not line or line.startswith("WARNING: Location"):  # an unused --find-links
-                continue
-            kept = [*kept[-30:], line]
-            if time.monotonic() - last >= every:
-                last = time.monotonic()
-                say(f"  ... {last - began:.0f} s: {line[:100]}")
+        reader = threading.Thread(target=_keep_lines, args=(pip.stdout, kept), daemon=True)
+        reader.start()
+        while True:
+            try:
+                pip.wait(timeout=every)
+                break
+            except subprocess.TimeoutExpired:  # pip is quiet while it installs: say so anyway
+                at = kept[-1][:100] if kept else "starting"
+                say(f"  ... {time.monotonic() - began:.0f} s: {at}")
+        reader.join()
     if pip.returncode != 0:
         raise NeedsRoot("Installing the kit into the learners' Python failed:\n"
                         + "\n".join(kept[-15:]),
                         "Check that this machine reaches PyPI, then start the class again.")
+
+
+def _keep_lines(stream, kept: list[str]) -> None:
+    """Append pip's lines to ``kept`` (the last 40), without its notes on unused indexes."""
+    for line in stream:
+        line = line.rstrip()
+        if line and not line.startswith("WARNING: Location"):  # an unused --find-links
+            kept.append(line)
+            del kept[:-40]
 
 
 def build(venv: Path, source: Path, wanted: str, say: Callable[[str], None]) -> None:
@@ -197,7 +209,7 @@ def learner_python(say: Callable[[str], None], root: Path = ROOT) -> str:
     root.mkdir(parents=True, exist_ok=True)
     source = source_for(users.KIT_ROOT, root)
     if source != users.KIT_ROOT:
-        say(f"copying the kit's code, exercises and notebooks to {source} (learners cannot "
+        say(f"copying the kit's code and exercises to {source} (learners cannot "
             f"read {users.KIT_ROOT})")
         copy_source(users.KIT_ROOT, source)
         open_to_all(source, root)

@@ -100,3 +100,18 @@ def test_learners_servers_run_the_learners_python(tmp_path):
 def test_without_a_learners_python_they_run_the_kit_s():
     settings = config.plan(1)
     assert settings["learner_python"] == settings["python"] == sys.executable
+
+
+def test_pip_s_progress_is_said_while_it_is_quiet_and_its_failure_names_its_last_lines():
+    said = []
+    quiet = ("import time; print('WARNING: Location x is ignored'); print('Collecting jupyterhub',"
+             " flush=True); time.sleep(0.5)")
+    learner_venv.pip_lines([sys.executable, "-c", quiet], said.append, every=0.1)
+    assert said[-1].endswith("s: Collecting jupyterhub")  # its last line, never the WARNING
+    assert not any("WARNING" in line for line in said)
+    from dockerlab.errors import NeedsRoot
+
+    failing = "import sys; print('ERROR: No matching distribution found for jupyterhub==9'); " \
+              "sys.exit(1)"
+    with pytest.raises(NeedsRoot, match="No matching distribution found for jupyterhub==9"):
+        learner_venv.pip_lines([sys.executable, "-c", failing], said.append, every=0.1)
