@@ -24,6 +24,7 @@ from ..host import free_port
 
 LOOPBACK = "127.0.0.1"
 INSTRUCTOR = "instructor"
+SYSTEM_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 SETTINGS_ENV = "DOCKERLAB_CLASSROOM_SETTINGS"  # the settings file, for the hub and the view
 HUB_CONFIG = """\
 # Written by `dockerlab classroom`; the settings are in the file $DOCKERLAB_CLASSROOM_SETTINGS
@@ -44,8 +45,11 @@ def needs_tls(address: str) -> bool:
 
 
 def plan(learners: int, listen: str = LOOPBACK, port: int = 8000, state: Path | None = None,
-         code: str | None = None, instructor_password: str | None = None) -> dict:
-    """The classroom's settings (JSON-able; written to a 0600 file: it holds the passwords)."""
+         code: str | None = None, instructor_password: str | None = None,
+         learner_python: str | None = None) -> dict:
+    """The classroom's settings (JSON-able; written to a 0600 file: it holds the passwords).
+    ``learner_python`` is what learners' servers run (:mod:`.learner_venv`; the kit's own
+    Python by default)."""
     if learners < 1:
         raise ValueError("A classroom needs at least one learner (--learners N).")
     state = Path(state or "/var/lib/dockerlab/classroom")
@@ -56,6 +60,7 @@ def plan(learners: int, listen: str = LOOPBACK, port: int = 8000, state: Path | 
             "instructor_password": instructor_password or secrets.token_urlsafe(24),
             "hub_port": free_port(), "proxy_api_port": free_port(),
             "service_port": free_port(), "python": sys.executable,
+            "learner_python": learner_python or sys.executable,
             "cert": str(state / "tls" / "server-cert.pem"),
             "key": str(state / "tls" / "server-key.pem")}
 
@@ -66,10 +71,6 @@ def url(settings: dict) -> str:
     host = settings["listen"]
     host = f"[{host}]" if ":" in host else host
     return f"{scheme}://{host}:{settings['port']}/"
-
-
-def _bin(settings: dict, name: str) -> str:
-    return str(Path(settings["python"]).parent / name)
 
 
 def configure(c, s: dict) -> None:
@@ -104,12 +105,14 @@ def _configure_login(c, s: dict) -> None:
 
 def _configure_servers(c, s: dict) -> None:
     c.JupyterHub.spawner_class = "jupyterhub.spawner.LocalProcessSpawner"
-    c.Spawner.cmd = [_bin(s, "jupyterhub-singleuser")]
+    learner_bin = Path(s.get("learner_python", s["python"])).parent
+    c.Spawner.cmd = [str(learner_bin / "jupyterhub-singleuser")]
     c.Spawner.notebook_dir = "~/notebooks"
     c.Spawner.default_url = "/lab"
     c.Spawner.start_timeout = 300  # the first start builds the learner's base images
     c.Spawner.http_timeout = 120
-    c.Spawner.environment = {"DOCKERLAB_CLASSROOM": "1"}
+    # the learners' Python first: `python`, `dockerlab` and `pip` in a learner's terminal
+    c.Spawner.environment = {"DOCKERLAB_CLASSROOM": "1", "PATH": f"{learner_bin}:{SYSTEM_PATH}"}
 
 
 def _configure_instructor_view(c, s: dict) -> None:

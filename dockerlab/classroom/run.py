@@ -16,7 +16,6 @@ import json
 import os
 import signal
 import subprocess
-import sys
 import time
 import urllib.request
 from pathlib import Path
@@ -26,6 +25,7 @@ from ..engine.private import availability
 from ..errors import NeedsRoot
 from . import engines, users
 from .config import HUB_CONFIG, SETTINGS_ENV, plan, url
+from .learner_venv import closed_to_learners, kit_paths, learner_python  # noqa: F401
 
 #: what one learner's engine, containerd, Jupyter server and kernel take, with room for their
 #: containers (measured on the debian13 lane: 265-270 MiB resident without a kernel, 323 MiB
@@ -173,30 +173,7 @@ def remove_learners() -> int:
     return 0
 
 
-def closed_to_learners(*paths: Path) -> Path | None:
-    """The first directory on the way to ``paths`` that other users cannot pass (learners
-    run the kit's Python and notebooks' code from this checkout), or ``None``."""
-    for path in paths:
-        for directory in [*reversed(Path(path).absolute().parents), Path(path).absolute()]:
-            if directory.is_dir() and not directory.stat().st_mode & 0o001:
-                return directory
-    return None
-
-
-def kit_paths() -> tuple[Path, ...]:
-    """What a learner's server must reach: the venv, the interpreter it links to (pyenv's
-    lives under a 0700 /root on some machines), and the checkout."""
-    return (Path(sys.executable).parent, Path(os.path.realpath(sys.executable)).parent,
-            users.KIT_ROOT)
-
-
 def check_host() -> None:
-    closed = closed_to_learners(*kit_paths())
-    if closed:
-        raise NeedsRoot(f"Learners cannot run the kit from here: {closed} is closed to other "
-                        "users, and each learner's server runs the kit's Python as them.",
-                        f"Open it (`chmod o+x {closed}`) or clone the kit somewhere every "
-                        "user can read, such as /opt/dockerlab, and start the class there.")
     reason = availability()
     if reason:
         raise NeedsRoot(f"The classroom cannot start here: {reason}",
@@ -211,7 +188,7 @@ def start(learners: int, listen: str = "127.0.0.1", port: int = 8000,
     warning = capacity_warning(learners, available_memory())
     if warning:
         say(f"WARNING: {warning}")
-    settings = plan(learners, listen, port, state)
+    settings = plan(learners, listen, port, state, learner_python=learner_python(say))
     began = time.monotonic()
     say(f"starting JupyterHub for {learners} learners on {url(settings)}")
     process = start_hub(settings, prepare(settings))

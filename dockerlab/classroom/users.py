@@ -64,18 +64,26 @@ def learners() -> list[pwd.struct_passwd]:
 
 
 def processes_of(uid: int) -> list[int]:
-    """The pids of the processes running as ``uid`` (real uid, from ``/proc/PID/status``)."""
+    """The pids of the processes running as ``uid`` (real uid, from ``/proc/PID/status``) in
+    the kit's own PID namespace: a container or another machine's root file system (a CI lane
+    with a classroom of its own) shows its processes here too, under the same uids."""
     found = []
+    mine = _pid_namespace("self")
     for status in Path("/proc").glob("[0-9]*/status"):
         try:
             for line in status.read_text().splitlines():
                 if line.startswith("Uid:"):
-                    if int(line.split()[1]) == uid:
+                    if (int(line.split()[1]) == uid
+                            and _pid_namespace(status.parent.name) == mine):
                         found.append(int(status.parent.name))
                     break
         except (OSError, ValueError, IndexError):
             continue
     return found
+
+
+def _pid_namespace(pid: str) -> str:
+    return os.readlink(f"/proc/{pid}/ns/pid")
 
 
 def stop_processes(uid: int, timeout: float = 10) -> int:

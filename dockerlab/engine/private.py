@@ -177,6 +177,7 @@ class PrivateEngine:
         if not self.certs.exists():
             make_certificates(self.certs.directory)
         create_bridge(self.bridge)
+        forget_dead_containerd(self.exec_root)
         if not getattr(self, "_atexit", False):  # a kernel that exits takes its engine along
             atexit.register(self._remove_at_exit)
             self._atexit = True
@@ -309,3 +310,19 @@ def leftover_engines() -> list[PrivateEngine]:
 def engine_record(engine: PrivateEngine) -> str:
     """A JSON line describing the engine, for logs."""
     return json.dumps({"name": engine.name, **engine.state()})
+
+
+def forget_dead_containerd(exec_root: Path) -> None:
+    """Remove the pid file of a containerd that is gone. dockerd (20.10) reuses the containerd
+    this file names while that pid exists, and a zombie exists: a SIGKILLed dockerd's
+    containerd dies with it but can stay a zombie for seconds (until pid 1 reaps it), and a
+    dockerd restarted meanwhile waits for its socket until it gives up ("failed to start
+    containerd: timeout waiting for containerd to start")."""
+    pidfile = exec_root / "containerd" / "containerd.pid"
+    try:
+        pid = int(pidfile.read_text().strip())
+        alive = b"containerd" in Path(f"/proc/{pid}/cmdline").read_bytes()  # empty: zombie
+    except (OSError, ValueError):
+        alive = False
+    if not alive:
+        pidfile.unlink(missing_ok=True)
