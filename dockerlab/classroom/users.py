@@ -63,10 +63,24 @@ def learners() -> list[pwd.struct_passwd]:
                   key=lambda u: u.pw_name)
 
 
+def in_my_pid_namespace(process: Path) -> bool:
+    """Whether ``/proc/PID`` is a process of this PID namespace: one with the learner's uid
+    in another (a container's, a lane's on the same machine) is not the classroom's."""
+    try:
+        return os.readlink(process / "ns" / "pid") == os.readlink("/proc/self/ns/pid")
+    except PermissionError:  # another user's, asked as a normal user: cannot tell
+        return True
+    except OSError:  # gone meanwhile
+        return False
+
+
 def processes_of(uid: int) -> list[int]:
-    """The pids of the processes running as ``uid`` (real uid, from ``/proc/PID/status``)."""
+    """The pids of the processes running as ``uid`` (real uid, from ``/proc/PID/status``) in
+    this PID namespace."""
     found = []
     for status in Path("/proc").glob("[0-9]*/status"):
+        if not in_my_pid_namespace(status.parent):
+            continue
         try:
             for line in status.read_text().splitlines():
                 if line.startswith("Uid:"):
