@@ -110,3 +110,21 @@ def test_the_instructor_page_asks_the_engines_in_parallel(monkeypatch):
     assert not asked.broken
     assert [row["engine"] for row in rows] == ["running"] * 3
     assert rows[0]["socket"] == f"/run/dockerlab/classroom-{me.pw_uid}/docker.sock"
+
+
+def test_the_processes_of_a_learner_are_those_of_this_pid_namespace():
+    import os
+    from pathlib import Path
+
+    from dockerlab.classroom import users
+
+    assert users.in_my_pid_namespace(Path(f"/proc/{os.getpid()}"))
+    assert not users.in_my_pid_namespace(Path("/proc/no-such-process"))
+    assert os.getpid() in users.processes_of(os.getuid())
+
+
+def test_every_learner_of_the_class_is_prepared_in_a_thread_of_their_own():
+    from dockerlab.classroom import hubside
+
+    assert hubside.preparing(10) is hubside.preparing(10)
+    assert hubside.preparing(10)._max_workers == 11  # the default pool: CPUs + 4
