@@ -60,15 +60,15 @@ ENGINE_COLUMNS = {"engine_name": "engine", "socket": "engine socket", "engine": 
 
 
 def to_csv(columns: list[str], rows: list[dict]) -> str:
-    """The table as CSV: learner, their engine (name, socket, status) when the rows say it,
-    last activity, then a status and a hints column per exercise."""
+    """The table as CSV: learner, last activity, their engine (name, socket, status) when the
+    rows say it, then a status and a hints column per exercise."""
     out = io.StringIO()
     writer = csv.writer(out)
     engine = [key for key in ENGINE_COLUMNS if any(key in row for row in rows)]
-    writer.writerow(["learner", *[ENGINE_COLUMNS[key] for key in engine], "last activity (UTC)",
+    writer.writerow(["learner", "last activity (UTC)", *[ENGINE_COLUMNS[key] for key in engine],
                      *[f"{c} {part}" for c in columns for part in ("status", "hints")]])
     for row in rows:
-        writer.writerow([row["learner"], *[row.get(key, "") for key in engine], row["last"],
+        writer.writerow([row["learner"], row["last"], *[row.get(key, "") for key in engine],
                          *[value for c in columns for value in
                            (row["cells"][c]["status"], row["cells"][c]["hints"])]])
     return out.getvalue()
