@@ -20,12 +20,19 @@ import subprocess
 import sys
 import threading
 
-from ..engine.bridge import delete_bridge
+from ..engine.bridge import create_bridge, delete_bridge
 from ..engine.private import RUN_BASE, PrivateEngine, _unmount_below
+from ..errors import EngineSetupFailed
+from ..host import free_port
 
 PREFIX = "classroom-"
-#: engines start one at a time: each picks the first free 10.199.N.0/24 for its bridge
+#: held while an engine reserves its addresses (:func:`reserve`): each bridge takes the first
+#: free 10.199.N.0/24, each TCP endpoint a free port; dockerd's start-up runs outside it
 _STARTING = threading.Lock()
+#: TCP ports handed to engines whose dockerd does not listen on them yet
+_PORTS: set[int] = set()
+#: one lock per engine: the hub and the instructor's page starting the same one start it once
+_ENGINE_LOCKS: dict[str, threading.Lock] = {}
 
 
 class LearnerEngine(PrivateEngine):
@@ -48,14 +55,49 @@ def engine_for(user: pwd.struct_passwd) -> LearnerEngine:
     return engine
 
 
+def pick_port(taken: set[int], probe=free_port, tries: int = 50) -> int:
+    """A port ``probe`` finds free that is not in ``taken`` (then added to it)."""
+    for _ in range(tries):
+        port = probe()
+        if port not in taken:
+            taken.add(port)
+            return port
+    raise EngineSetupFailed("No free TCP port on 127.0.0.1 for a learner's engine.",
+                            "Stop whatever holds the loopback ports, then start it again.")
+
+
+def reserve(engine: PrivateEngine) -> int:
+    """Give ``engine`` its bridge (made now on a free subnet, so the next engine sees that
+    subnet taken) and a port no other starting engine has; one engine at a time."""
+    with _STARTING:
+        create_bridge(engine.bridge)
+        engine.port = pick_port(_PORTS)
+        return engine.port
+
+
+def _lock_for(name: str) -> threading.Lock:
+    with _STARTING:
+        return _ENGINE_LOCKS.setdefault(name, threading.Lock())
+
+
+def start(engine: PrivateEngine) -> PrivateEngine:
+    """Start ``engine`` once its addresses are reserved; other engines start meanwhile."""
+    port = reserve(engine)
+    try:
+        return engine.start()
+    finally:  # dockerd listens on it now (or has given up): the kernel guards it from here
+        with _STARTING:
+            _PORTS.discard(port)
+
+
 def start_for(user: pwd.struct_passwd) -> LearnerEngine:
     """Start the learner's engine (if it is not running) and hand its socket to them."""
     engine = engine_for(user)
-    with _STARTING:
+    with _lock_for(engine.name):
         if engine.pid is None:  # a dockerd killed mid-class stays a zombie of the hub, and
             engine.pidfile.unlink(missing_ok=True)  # dockerd refuses a pid file naming it
         if not engine.running:
-            engine.start()
+            start(engine)
     os.chown(engine.exec_root, 0, user.pw_gid)
     os.chmod(engine.exec_root, 0o710)
     os.chown(engine.socket, 0, user.pw_gid)

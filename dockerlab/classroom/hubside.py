@@ -14,9 +14,11 @@ refused with a message.
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import logging
 import os
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from jupyterhub.authenticators.shared import SharedPasswordAuthenticator
@@ -61,6 +63,14 @@ def _full(name: str, limit: int) -> bool:
     return mine not in others and len(others) >= limit
 
 
+@functools.cache
+def preparing(limit: int) -> ThreadPoolExecutor:
+    """Threads for learners' preparations, one per learner of the class (and the instructor):
+    the event loop's default pool has only CPUs + 4, so on a 2-CPU machine the 7th learner's
+    engine waited for the first learner's base images."""
+    return ThreadPoolExecutor(max_workers=limit + 1, thread_name_prefix="classroom-prepare")
+
+
 def _prepare(name: str) -> dict:
     """Make the learner's user, notebooks and engine (blocking; run off the event loop)."""
     user = users.ensure_user(name)
@@ -85,5 +95,6 @@ async def pre_spawn_hook(spawner) -> None:
         raise web.HTTPError(503, "%s", f"The classroom is full: it was started for {limit} "
                             "learners. Ask the instructor to start it with more.")
     log.info("classroom: preparing %s (user, notebooks, own engine starting)", name)
-    spawner.environment.update(await asyncio.to_thread(_prepare, name))
+    prepared = asyncio.get_running_loop().run_in_executor(preparing(limit), _prepare, name)
+    spawner.environment.update(await prepared)
     log.info("classroom: %s is ready on %s", name, spawner.environment["DOCKER_HOST"])

@@ -4,7 +4,8 @@ Started by the hub (a managed service, as root, so it reads every learner's reco
 at ``/services/instructor/`` through the hub's OAuth: only the instructor's account passes.
 
 - ``/services/instructor/``: the table of learners by exercise (refreshes every 15 s);
-- ``/services/instructor/progress.csv``: the same table as CSV;
+- ``/services/instructor/progress.csv``: the same table as CSV, with each learner's engine
+  (its name, socket and status);
 - ``POST /services/instructor/reset/<learner>``: remove that learner's engine (their next
   server start makes a fresh one);
 - ``POST /services/instructor/restart/<learner>``: start that learner's engine again when it
@@ -23,6 +24,7 @@ import html
 import json
 import os
 import pwd
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from jupyterhub.services.auth import HubOAuthCallbackHandler, HubOAuthenticated
@@ -45,8 +47,32 @@ DONE = """<!doctype html><html><head><meta charset="utf-8"><title>Classroom</tit
 <body><p id="done">{said}</p><p><a href="{back}">back to the table</a></p></body></html>"""
 
 
+#: learners' engines asked at once for the table (each may take up to 3 s to answer)
+PINGS_AT_ONCE = 8
+
+
 def settings() -> dict:
     return json.loads(Path(os.environ["DOCKERLAB_CLASSROOM_SETTINGS"]).read_text())
+
+
+def engine_of(name: str) -> dict:
+    """A learner's engine for their row: its status, and its name and socket if it has one."""
+    user = pwd.getpwnam(name)
+    said = engines.status(user)
+    if said == engines.NONE:
+        return {"engine": said, "engine_name": "", "socket": ""}
+    engine = engines.engine_for(user)
+    return {"engine": said, "engine_name": engine.name, "socket": str(engine.socket)}
+
+
+def with_engines(rows: list[dict]) -> list[dict]:
+    """The rows with each learner's engine (:func:`engine_of`), the engines asked in
+    parallel (at most :data:`PINGS_AT_ONCE` at a time)."""
+    with ThreadPoolExecutor(max_workers=PINGS_AT_ONCE) as pool:
+        found = pool.map(engine_of, [row["learner"] for row in rows])
+        for row, engine in zip(rows, found, strict=True):
+            row.update(engine)
+    return rows
 
 
 def records_by_learner(instructor: str) -> dict[str, list[dict]]:
@@ -70,6 +96,11 @@ class InstructorHandler(HubOAuthenticated, web.RequestHandler):
 
     def current_table(self):
         return table.build(records_by_learner(self.instructor), table.known_exercises())
+
+    async def table_with_engines(self):
+        """The table, with each learner's engine asked off the event loop."""
+        columns, rows = self.current_table()
+        return columns, await asyncio.to_thread(with_engines, rows)
 
     def learner(self, name: str) -> pwd.struct_passwd:
         try:
@@ -103,10 +134,8 @@ def _actions(xsrf: str, columns: list[str]):
 
 class TablePage(InstructorHandler):
     @web.authenticated
-    def get(self):
-        columns, rows = self.current_table()
-        for row in rows:
-            row["engine"] = engines.status(pwd.getpwnam(row["learner"]))
+    async def get(self):
+        columns, rows = await self.table_with_engines()
         xsrf = self.xsrf_form_html()
         resets = "".join(f"<form method='post' action='reset/{row['learner']}'>{xsrf}"
                          f"<button>reset {row['learner']}'s engine</button></form>"
@@ -117,18 +146,16 @@ class TablePage(InstructorHandler):
 
 class TableCSV(InstructorHandler):
     @web.authenticated
-    def get(self):
+    async def get(self):
         self.set_header("Content-Type", "text/csv; charset=utf-8")
         self.set_header("Content-Disposition", "attachment; filename=classroom-progress.csv")
-        self.finish(table.to_csv(*self.current_table()))
+        self.finish(table.to_csv(*await self.table_with_engines()))
 
 
 class TableJSON(InstructorHandler):
     @web.authenticated
-    def get(self):
-        columns, rows = self.current_table()
-        for row in rows:
-            row["engine"] = engines.status(pwd.getpwnam(row["learner"]))
+    async def get(self):
+        columns, rows = await self.table_with_engines()
         self.finish({"exercises": columns, "learners": rows})
 
 

@@ -55,15 +55,20 @@ def build(records_by_learner: dict[str, list[dict]], exercises: list[str] | None
     return columns, rows
 
 
+#: a row's engine columns in the CSV (when the rows have them): row key -> header
+ENGINE_COLUMNS = {"engine_name": "engine", "socket": "engine socket", "engine": "engine status"}
+
+
 def to_csv(columns: list[str], rows: list[dict]) -> str:
-    """The table as CSV: learner, last activity, then a status and a hints column per
-    exercise."""
+    """The table as CSV: learner, last activity, their engine (name, socket, status) when the
+    rows say it, then a status and a hints column per exercise."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["learner", "last activity (UTC)",
+    engine = [key for key in ENGINE_COLUMNS if any(key in row for row in rows)]
+    writer.writerow(["learner", "last activity (UTC)", *[ENGINE_COLUMNS[key] for key in engine],
                      *[f"{c} {part}" for c in columns for part in ("status", "hints")]])
     for row in rows:
-        writer.writerow([row["learner"], row["last"],
+        writer.writerow([row["learner"], row["last"], *[row.get(key, "") for key in engine],
                          *[value for c in columns for value in
                            (row["cells"][c]["status"], row["cells"][c]["hints"])]])
     return out.getvalue()

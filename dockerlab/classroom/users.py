@@ -63,27 +63,34 @@ def learners() -> list[pwd.struct_passwd]:
                   key=lambda u: u.pw_name)
 
 
+def in_my_pid_namespace(process: Path) -> bool:
+    """Whether ``/proc/PID`` is a process of this PID namespace: one with the learner's uid
+    in another (a container's, a lane's on the same machine) is not the classroom's."""
+    try:
+        return os.readlink(process / "ns" / "pid") == os.readlink("/proc/self/ns/pid")
+    except PermissionError:  # another user's, asked as a normal user: cannot tell
+        return True
+    except OSError:  # gone meanwhile
+        return False
+
+
 def processes_of(uid: int) -> list[int]:
     """The pids of the processes running as ``uid`` (real uid, from ``/proc/PID/status``) in
     the kit's own PID namespace: a container or another machine's root file system (a CI lane
     with a classroom of its own) shows its processes here too, under the same uids."""
     found = []
-    mine = _pid_namespace("self")
     for status in Path("/proc").glob("[0-9]*/status"):
+        if not in_my_pid_namespace(status.parent):
+            continue
         try:
             for line in status.read_text().splitlines():
                 if line.startswith("Uid:"):
-                    if (int(line.split()[1]) == uid
-                            and _pid_namespace(status.parent.name) == mine):
+                    if int(line.split()[1]) == uid:
                         found.append(int(status.parent.name))
                     break
         except (OSError, ValueError, IndexError):
             continue
     return found
-
-
-def _pid_namespace(pid: str) -> str:
-    return os.readlink(f"/proc/{pid}/ns/pid")
 
 
 def stop_processes(uid: int, timeout: float = 10) -> int:

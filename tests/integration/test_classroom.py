@@ -266,7 +266,11 @@ def test_the_instructor_view_lists_every_learner(classroom, servers):
         "status": "correct", "hints": 2, "checks": 1, "solution_shown": False}
     assert rows["dl-zoe"]["cells"]["00_welcome/first_container"]["status"] == "not attempted"
     csv = session.get(f"{HUB}/services/instructor/progress.csv", timeout=60)
-    assert csv.text.splitlines()[0].startswith("learner,last activity (UTC),")
+    assert csv.text.splitlines()[0].startswith("learner,last activity (UTC),engine,engine "
+                                               "socket,engine status,")
+    engine = engines.engine_for(pwd.getpwnam(ada))
+    listed = {line.split(",")[0]: line.split(",")[2:5] for line in csv.text.splitlines()}
+    assert listed[ada] == [engine.name, str(engine.socket), "running"], csv.text
     page = session.get(f"{HUB}/services/instructor/", timeout=60)
     assert all(name in page.text for name in NAMES)
     learner = servers["dl-bob"].get(f"{HUB}/services/instructor/progress.json", timeout=60)
