@@ -152,7 +152,15 @@ class RootlessEngine:
         return self
 
     def _launch(self, timeout: float) -> None:
-        self.socket.unlink(missing_ok=True)  # one left by a killed engine is not an answer
+        # what a killed engine leaves (only called when ours is not running): its socket (no
+        # answer), pid file (dockerd refuses to start while it names a pid), exec root and
+        # RootlessKit's state (containerd's pid file there names a pid of the dead PID
+        # namespace, which the new one may reuse: dockerd then waits for a containerd
+        # that is not there)
+        self.socket.unlink(missing_ok=True)
+        (self.runtime_dir / "docker.pid").unlink(missing_ok=True)
+        for state in ("docker", "dockerd-rootless"):
+            shutil.rmtree(self.runtime_dir / state, ignore_errors=True)
         with open(self.log, "ab") as out:
             self.process = subprocess.Popen(
                 [rootless.find_script(), "--log-level=warn"], env=self.environment(),

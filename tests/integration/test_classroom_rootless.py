@@ -2,8 +2,8 @@
 (``dockerd-rootless.sh`` as that learner). Learner A's containers run the kit's base image,
 but a container bind-mounting the host's ``/`` cannot read learner B's home (nor
 /etc/shadow) while it reads A's own; A's engine says "rootless: yes"; B cannot open A's
-socket; the id ranges do not overlap; stopping leaves no process, removing the learners no
-id range. Then a class started with ``--engine rootless`` gives a learner logged in through
+socket; the id ranges do not overlap; a killed engine starts again; stopping leaves no
+process, removing the learners no id range. Then a class started with ``--engine rootless`` gives a learner logged in through
 the hub a rootless engine. Needs root, dockerd and what rootless Docker needs (the bookworm
 and debian13 lanes have them all)."""
 
@@ -142,6 +142,28 @@ def test_the_learners_id_ranges_do_not_overlap(learners):
         others = [r for r in ranges if r[0] not in (A, B)]
         for first, count in (a, b):
             assert not any(o[1] < first + count and first < o[1] + o[2] for o in others)
+
+
+def test_a_killed_engine_shows_down_and_starts_again_as_a_rootless_one(learners):
+    user = learners[B]
+    engine = engines.engine_for(user)  # the kind it has: rootless
+    assert isinstance(engine, RootlessEngine)
+    os.kill(engine.pid, signal.SIGKILL)
+    deadline = time.monotonic() + 30
+    while engine.pid is not None:  # until it is gone (a zombie has no command line)
+        assert time.monotonic() < deadline, "SIGKILL did not end B's rootlesskit"
+        time.sleep(0.2)
+    assert engines.status(user) == engines.DOWN
+    again = engines.start_for(user)  # the instructor's restart: no kind given
+    assert isinstance(again, RootlessEngine) and engines.status(user) == engines.RUNNING
+    learners["engines"][B] = again
+
+
+def test_on_cgroup_v1_a_rootless_engine_has_no_cgroup_driver(client_a):
+    info = client_a.info()
+    print(f"cgroup {info.get('CgroupVersion')}, driver {info.get('CgroupDriver')}")
+    if info.get("CgroupVersion") == "1":
+        assert info["CgroupDriver"] == "none"  # no limits: README's classroom section says so
 
 
 def test_stopping_ends_the_engine_and_its_containers(learners, client_a):
