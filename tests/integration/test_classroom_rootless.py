@@ -100,6 +100,17 @@ def test_the_engine_s_facts_say_rootless(client_a):
     print(f"A's engine: {facts.summary()}")
 
 
+def test_the_doctor_run_by_the_learner_says_rootless(learners, client_a):
+    engine, user = learners["engines"][A], learners[A]
+    ran = subprocess.run(["runuser", "-u", A, "--", "env", f"HOME={user.pw_dir}",
+                          f"DOCKER_HOST={engine.url}", sys.executable, "-m", "dockerlab",
+                          "doctor"], capture_output=True, text=True, timeout=300,
+                         cwd=user.pw_dir)
+    rows = [line.split(None, 2) for line in ran.stdout.splitlines()]
+    assert ["ok", "rootless", "yes"] in rows, ran.stdout + ran.stderr
+    assert any(row[1:2] == ["cgroups"] for row in rows if len(row) > 1), ran.stdout
+
+
 def test_a_learner_s_containers_run_the_base_image(client_a):
     code, output = _run(client_a, "id -u; echo hello from a rootless engine")
     assert (code, output.split()) == (0, ["0", "hello", "from", "a", "rootless", "engine"])

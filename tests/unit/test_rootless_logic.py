@@ -95,3 +95,24 @@ def test_choose():
         choose("rootless", facts(script=None))
     with pytest.raises(ValueError, match="one of auto, rootless, rootful"):
         choose("rootfull", facts())
+
+
+def test_auto_falls_back_when_the_rootless_engine_does_not_start(monkeypatch, caplog, tmp_path):
+    import pwd
+
+    from dockerlab.classroom import rootless_engine
+    from dockerlab.errors import EngineSetupFailed
+
+    def refuse(self, timeout=0):
+        raise EngineSetupFailed("dl-x's rootless dockerd exited at once (code 1).\nlog")
+
+    monkeypatch.setattr(rootless_engine.RootlessEngine, "start", refuse)
+    monkeypatch.setattr(rootless_engine, "RUN_BASE", tmp_path)
+    monkeypatch.setattr(rootless, "SUBUID", tmp_path / "subuid")
+    user = pwd.struct_passwd(("dl-x", "x", 4242, 4242, "", str(tmp_path / "home"), "/bin/sh"))
+    with caplog.at_level("WARNING", logger="JupyterHub"):
+        assert rootless_engine.start_or_fall_back(user, fallback=True) is None
+    assert "they get a rootful one (root-equivalent): dl-x's rootless dockerd exited" in \
+        caplog.text
+    with pytest.raises(EngineSetupFailed, match="exited at once"):
+        rootless_engine.start_or_fall_back(user, fallback=False)
