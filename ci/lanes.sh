@@ -12,7 +12,7 @@ LANE_TAG=${DOCKERLAB_LANE_TAG:+-$DOCKERLAB_LANE_TAG}
 # packages (its own bring-up, tested here). chromium (and libatomic1, for playwright's node
 # driver) is for the browser tests, the kernel for the cgroup-v2 lane's virtual machine.
 BASE_PACKAGES="python3 python3-venv git procps iproute2 kmod sudo ca-certificates chromium \
-  libatomic1 linux-image-cloud-amd64 initramfs-tools e2fsprogs"
+  libatomic1 linux-image-cloud-amd64 initramfs-tools e2fsprogs uidmap rootlesskit slirp4netns"
 
 # the tests of the lanes that run a share of the suite
 CONTAINERD_STORE_TESTS="tests/unit tests/integration/test_layers_engine.py \

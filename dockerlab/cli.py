@@ -126,7 +126,7 @@ def _classroom(args) -> int:
         return remove_learners()
     if not args.learners:
         raise SystemExit("dockerlab classroom: say how many learners: --learners N")
-    return serve(args.learners, args.listen, args.port)
+    return serve(args.learners, args.listen, args.port, args.engine)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -161,6 +161,10 @@ def parser() -> argparse.ArgumentParser:
     room.add_argument("--listen", default="127.0.0.1",
                       help="address to serve on (not loopback: HTTPS with the kit's certificate)")
     room.add_argument("--port", type=int, default=8000)
+    room.add_argument("--engine", choices=["auto", "rootless", "rootful"], default="rootful",
+                      help="each learner's engine: rootless (their containers can do only "
+                      "what they can), rootful (root-equivalent), auto: rootless where the "
+                      "host allows it (default: %(default)s)")
     room.set_defaults(run=_classroom)
     return top
 

@@ -46,15 +46,16 @@ def needs_tls(address: str) -> bool:
 
 def plan(learners: int, listen: str = LOOPBACK, port: int = 8000, state: Path | None = None,
          code: str | None = None, instructor_password: str | None = None,
-         learner_python: str | None = None) -> dict:
+         learner_python: str | None = None, engine: str = "rootful") -> dict:
     """The classroom's settings (JSON-able; written to a 0600 file: it holds the passwords).
     ``learner_python`` is what learners' servers run (:mod:`.learner_venv`; the kit's own
-    Python by default)."""
+    Python by default); ``engine`` is the kind of engine each learner gets."""
     if learners < 1:
         raise ValueError("A classroom needs at least one learner (--learners N).")
     state = Path(state or "/var/lib/dockerlab/classroom")
     return {"learners": learners, "listen": listen, "port": port,
             "tls": needs_tls(listen), "state": str(state),
+            "engine": engine,  # rootful, rootless or auto (rootless, else rootful)
             "code": code or secrets.token_hex(4),
             "instructor": INSTRUCTOR,
             "instructor_password": instructor_password or secrets.token_urlsafe(24),

@@ -7,7 +7,9 @@ its own 10.199.N.0/24) whose UNIX socket belongs to the learner's own group, sim
     dockerd ... -H unix:///run/dockerlab/classroom-1001/docker.sock --group dl-ada
     chgrp dl-ada /run/dockerlab/classroom-1001 && chmod 0710 /run/dockerlab/classroom-1001
 
-so the socket (``root:dl-ada``, mode 0660) is reachable by that learner alone.
+so the socket (``root:dl-ada``, mode 0660) is reachable by that learner alone. Such an engine
+is root on the machine; where the host allows it, a learner gets a rootless one instead
+(:mod:`.rootless_engine`, ``dockerlab classroom --engine rootless|auto``).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from ..engine.bridge import create_bridge, delete_bridge
 from ..engine.private import RUN_BASE, PrivateEngine, _unmount_below
 from ..errors import EngineSetupFailed
 from ..host import free_port
+from .rootless_engine import RootlessEngine, is_rootless, start_or_fall_back
 
 PREFIX = "classroom-"
 #: held while an engine reserves its addresses (:func:`reserve`): each bridge takes the first
@@ -48,8 +51,11 @@ class LearnerEngine(PrivateEngine):
         return [*super().command(), "--group", self.group]
 
 
-def engine_for(user: pwd.struct_passwd) -> LearnerEngine:
-    """The learner's engine (not started)."""
+def engine_for(user: pwd.struct_passwd, kind: str | None = None):
+    """The learner's engine (not started): rootless when ``kind`` says so, or (``None``)
+    when the one they have is."""
+    if kind == "rootless" or (kind is None and is_rootless(user)):
+        return RootlessEngine(user)
     engine = LearnerEngine(name=f"{PREFIX}{user.pw_uid}", port=0)
     engine.group = grp.getgrgid(user.pw_gid).gr_name
     return engine
@@ -90,9 +96,16 @@ def start(engine: PrivateEngine) -> PrivateEngine:
             _PORTS.discard(port)
 
 
-def start_for(user: pwd.struct_passwd) -> LearnerEngine:
-    """Start the learner's engine (if it is not running) and hand its socket to them."""
-    engine = engine_for(user)
+def start_for(user: pwd.struct_passwd, kind: str | None = None):
+    """Start the learner's engine (if it is not running) and hand its socket to them.
+
+    ``kind``: ``rootful``, ``rootless``, ``auto`` (rootless, else rootful) or ``None`` (the
+    kind they have)."""
+    if kind in ("rootless", "auto") or (kind is None and is_rootless(user)):
+        started = start_or_fall_back(user, fallback=kind == "auto")
+        if started is not None:
+            return started
+    engine = engine_for(user, "rootful")
     with _lock_for(engine.name):
         if engine.pid is None:  # a dockerd killed mid-class stays a zombie of the hub, and
             engine.pidfile.unlink(missing_ok=True)  # dockerd refuses a pid file naming it
@@ -116,11 +129,20 @@ def running_engines() -> list[LearnerEngine]:
     """The learner engines whose exec root exists (running, or left by a crash)."""
     if not RUN_BASE.exists():
         return []
-    return [LearnerEngine(name=p.name, port=1) for p in sorted(RUN_BASE.iterdir())
+    return [_recorded(p) for p in sorted(RUN_BASE.iterdir())
             if p.is_dir() and p.name.startswith(PREFIX)]
 
 
-def shut(engine: PrivateEngine) -> str:
+def _recorded(exec_root) -> LearnerEngine | RootlessEngine:
+    if (exec_root / "rootless").exists():
+        try:
+            return RootlessEngine(pwd.getpwuid(int(exec_root.name[len(PREFIX):])))
+        except (KeyError, ValueError):
+            pass  # its learner is gone: what is left is stopped as a rootful engine's
+    return LearnerEngine(name=exec_root.name, port=1)
+
+
+def shut(engine: PrivateEngine | RootlessEngine) -> str:
     """Stop a learner engine and remove its exec root and bridge; its data root stays, so
     that a class started again finds the learner's images."""
     said = engine.stop()

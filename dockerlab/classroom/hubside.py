@@ -75,7 +75,7 @@ def _prepare(name: str) -> dict:
     """Make the learner's user, notebooks and engine (blocking; run off the event loop)."""
     user = users.ensure_user(name)
     users.copy_notebooks(user)
-    engine = engines.start_for(user)
+    engine = engines.start_for(user, settings().get("engine", "rootful"))
     log.info("classroom: %s's engine %s is up; building the base images in it", name,
              engine.name)
     built = engines.build_base_images(engine)

@@ -22,8 +22,8 @@ from pathlib import Path
 
 from ..engine.certs import make_certificates
 from ..engine.private import availability
-from ..errors import NeedsRoot
-from . import engines, users
+from ..errors import EngineSetupFailed, NeedsRoot
+from . import engines, rootless, users
 from .config import HUB_CONFIG, SETTINGS_ENV, plan, url
 from .learner_venv import closed_to_learners, kit_paths, learner_python  # noqa: F401
 
@@ -32,6 +32,8 @@ from .learner_venv import closed_to_learners, kit_paths, learner_python  # noqa:
 #: with an idle one; tests/integration/test_classroom.py prints both)
 MEMORY_PER_LEARNER = 450 * 2**20
 START_TIMEOUT = 60
+#: ``--engine``'s default (see the README's classroom section for why)
+DEFAULT_ENGINE = "rootful"
 
 
 def say(text: str) -> None:
@@ -168,6 +170,7 @@ def remove_learners() -> int:
         engine = engines.engine_for(user)
         engines.reset(engine)
         users.remove_user(user.pw_name)
+        rootless.release(user)
         say(f"removed {user.pw_name}: user, home, engine {engine.name}")
     say(f"removed {len(gone)} learners")
     return 0
@@ -181,14 +184,32 @@ def check_host() -> None:
                         "system user and their own dockerd).")
 
 
+def engine_kind(requested: str) -> str:
+    """The learners' engine kind for ``--engine requested``, said (why, when not rootless)."""
+    try:
+        if requested != "rootful" and rootless.install_tools():
+            say("installed what rootless engines need (uidmap, rootlesskit, slirp4netns)")
+    except EngineSetupFailed as error:
+        say(f"could not install what rootless engines need: {error.message.splitlines()[0]}")
+    try:
+        kind, sentence = rootless.choose(requested, rootless.host_facts())
+    except ValueError as error:
+        raise NeedsRoot(str(error), "Start the classroom with `--engine rootful` (or "
+                        "`auto`), or give the host what is missing.") from None
+    say(sentence)
+    return kind
+
+
 def start(learners: int, listen: str = "127.0.0.1", port: int = 8000,
-          state: Path | None = None) -> tuple[dict, subprocess.Popen]:
+          state: Path | None = None, engine: str = DEFAULT_ENGINE
+          ) -> tuple[dict, subprocess.Popen]:
     """Check, plan, start the hub; return the settings and the hub process."""
     check_host()
     warning = capacity_warning(learners, available_memory())
     if warning:
         say(f"WARNING: {warning}")
-    settings = plan(learners, listen, port, state, learner_python=learner_python(say))
+    settings = plan(learners, listen, port, state, learner_python=learner_python(say),
+                    engine=engine_kind(engine))
     began = time.monotonic()
     say(f"starting JupyterHub for {learners} learners on {url(settings)}")
     process = start_hub(settings, prepare(settings))
@@ -218,13 +239,14 @@ def _interrupt(*_) -> None:
     raise KeyboardInterrupt
 
 
-def serve(learners: int, listen: str = "127.0.0.1", port: int = 8000) -> int:
+def serve(learners: int, listen: str = "127.0.0.1", port: int = 8000,
+          engine: str = DEFAULT_ENGINE) -> int:
     """``dockerlab classroom``: start, wait for Ctrl-C (or SIGTERM), stop everything."""
     process = None
     previous = {number: signal.signal(number, _interrupt)  # SIGINT too: a background job
                 for number in (signal.SIGTERM, signal.SIGINT)}  # starts with it ignored
     try:
-        settings, process = start(learners, listen, port)
+        settings, process = start(learners, listen, port, engine=engine)
         say("running; Ctrl-C stops the class")
         log = Path(settings["state"]) / "jupyterhub.log"
         offset = log.stat().st_size

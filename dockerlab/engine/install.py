@@ -38,6 +38,13 @@ SYSTEM_PACKAGES = {
     "docker-compose": COMPOSE_FILES,             # Compose (v1 on Debian 12, v2 on 13)
     "iproute2": "/sbin/ip",                      # a private engine's bridge (notebook 04)
 }
+#: what the classroom's rootless engines need besides (``dockerlab classroom --engine``
+#: ``rootless`` or ``auto`` installs them: :func:`dockerlab.classroom.rootless.install_tools`)
+CLASSROOM_PACKAGES = {
+    "uidmap": ("/usr/bin/newuidmap", "/usr/bin/newgidmap"),
+    "rootlesskit": "/usr/bin/rootlesskit",
+    "slirp4netns": "/usr/bin/slirp4netns",
+}
 #: what newer releases split out of docker.io (Debian 13: the CLI and buildx; Ubuntu:
 #: Compose v2 as a CLI plugin), wanted wherever apt offers the package
 SPLIT_PACKAGES = {
