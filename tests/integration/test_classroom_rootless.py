@@ -20,12 +20,13 @@ import docker
 import pytest
 import requests
 
-from dockerlab.classroom import engines, rootless, users
+from dockerlab.classroom import engines, learner_venv, rootless, users
 from dockerlab.classroom.rootless_engine import RootlessEngine, processes_in
 from dockerlab.engine.facts import engine_facts
 from dockerlab.engine.private import RUN_BASE
 from dockerlab.host import free_port
 
+rootless.install_tools()  # the kit brings what it needs (as root, on Debian or Ubuntu)
 REASON = rootless.why_not(rootless.host_facts())
 pytestmark = pytest.mark.skipif(REASON is not None, reason=f"no rootless engine: {REASON}")
 
@@ -100,10 +101,17 @@ def test_the_engine_s_facts_say_rootless(client_a):
     print(f"A's engine: {facts.summary()}")
 
 
-def test_the_doctor_run_by_the_learner_says_rootless(learners, client_a):
+@pytest.fixture(scope="module")
+def learner_python():
+    """The Python a learner can run: the kit's, or the learners' venv where the kit's lives
+    under a closed directory (pyenv's under /root)."""
+    return learner_venv.learner_python(print)
+
+
+def test_the_doctor_run_by_the_learner_says_rootless(learners, client_a, learner_python):
     engine, user = learners["engines"][A], learners[A]
     ran = subprocess.run(["runuser", "-u", A, "--", "env", f"HOME={user.pw_dir}",
-                          f"DOCKER_HOST={engine.url}", sys.executable, "-m", "dockerlab",
+                          f"DOCKER_HOST={engine.url}", learner_python, "-m", "dockerlab",
                           "doctor"], capture_output=True, text=True, timeout=300,
                          cwd=user.pw_dir)
     rows = [line.split(None, 2) for line in ran.stdout.splitlines()]
@@ -136,9 +144,9 @@ def test_a_container_with_the_host_s_root_mounted_cannot_read_another_learner_s_
         assert code != 0 and "denied" in wrote and not Path(target).exists(), wrote
 
 
-def test_another_learner_cannot_open_the_socket(learners):
+def test_another_learner_cannot_open_the_socket(learners, learner_python):
     socket = learners["engines"][A].socket
-    tried = subprocess.run(["runuser", "-u", B, "--", sys.executable, "-c",
+    tried = subprocess.run(["runuser", "-u", B, "--", learner_python, "-c",
                             f"import socket; s = socket.socket(socket.AF_UNIX); "
                             f"s.connect({str(socket)!r})"], capture_output=True, text=True,
                            timeout=60)
