@@ -40,6 +40,8 @@ def test_the_pid_file_of_a_running_containerd_is_kept(tmp_path):
     running = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)",
                                 "containerd"])
     try:
+        while b"containerd" not in open(f"/proc/{running.pid}/cmdline", "rb").read():
+            time.sleep(0.01)  # forked, not yet exec'd: still pytest's command line
         pidfile = _pidfile(tmp_path, running.pid)
         forget_dead_containerd(tmp_path)
         assert pidfile.exists()
