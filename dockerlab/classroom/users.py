@@ -64,22 +64,15 @@ def learners() -> list[pwd.struct_passwd]:
 
 
 def in_my_pid_namespace(process: Path) -> bool:
-    """Whether ``/proc/PID`` is a process of the classroom's: one of this PID namespace, or of
-    a learner's rootless engine (RootlessKit gives it its own user and PID namespaces). One
-    with the learner's uid in another PID namespace of this user namespace (a rootful
-    engine's container, a CI lane's classroom on the same machine) is not."""
+    """Whether ``/proc/PID`` is a process of this PID namespace: one with the learner's uid
+    in another (a container's, a lane's on the same machine, a rootless engine's inside
+    RootlessKit's: stopping that engine ends those) is not the classroom's to end."""
     try:
-        return counts_as_mine(os.readlink(process / "ns" / "pid"),
-                              os.readlink(process / "ns" / "user"),
-                              os.readlink("/proc/self/ns/pid"), os.readlink("/proc/self/ns/user"))
+        return os.readlink(process / "ns" / "pid") == os.readlink("/proc/self/ns/pid")
     except PermissionError:  # another user's, asked as a normal user: cannot tell
         return True
     except OSError:  # gone meanwhile
         return False
-
-
-def counts_as_mine(pid_ns: str, user_ns: str, my_pid_ns: str, my_user_ns: str) -> bool:
-    return pid_ns == my_pid_ns or user_ns != my_user_ns
 
 
 def processes_of(uid: int) -> list[int]:

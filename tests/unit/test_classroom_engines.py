@@ -129,11 +129,3 @@ def test_every_learner_of_the_class_is_prepared_in_a_thread_of_their_own():
     assert hubside.preparing(10) is hubside.preparing(10)
     assert hubside.preparing(10)._max_workers == 11  # the default pool: CPUs + 4
 
-
-def test_a_rootless_engine_s_processes_count_and_a_lane_s_or_a_container_s_do_not():
-    from dockerlab.classroom.users import counts_as_mine
-
-    mine = ("pid:[1]", "user:[1]")
-    assert counts_as_mine("pid:[1]", "user:[1]", *mine)  # the classroom's own
-    assert counts_as_mine("pid:[7]", "user:[8]", *mine)  # RootlessKit's namespaces
-    assert not counts_as_mine("pid:[7]", "user:[1]", *mine)  # a rootful container, a lane
