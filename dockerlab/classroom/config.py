@@ -110,6 +110,9 @@ def _configure_servers(c, s: dict) -> None:
     c.Spawner.cmd = [str(learner_bin / "jupyterhub-singleuser")]
     c.Spawner.notebook_dir = "~/notebooks"
     c.Spawner.default_url = "/lab"
+    # on the port the hub gave it or not at all: a server that moved on to the next port would
+    # leave the hub waiting on whatever holds the first (hubside.server_port)
+    c.Spawner.args = ["--ServerApp.port_retries=0"]
     c.Spawner.start_timeout = 300  # the first start builds the learner's base images
     c.Spawner.http_timeout = 120
     # the learners' Python first: `python`, `dockerlab` and `pip` in a learner's terminal

@@ -7,8 +7,8 @@ and a name that cannot be is refused with a message saying what to type.
 
 :func:`pre_spawn_hook` runs before a learner's server starts: it creates their system user
 and copy of the notebooks, starts their own engine, builds the offline base images in it and
-sets ``DOCKER_HOST`` in the server's environment. More learners than ``--learners`` are
-refused with a message.
+sets ``DOCKER_HOST`` in the server's environment, and gives the server a port of its own
+(:func:`server_port`). More learners than ``--learners`` are refused with a message.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import functools
 import json
 import logging
 import os
+import socket
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -29,6 +30,11 @@ from .config import SETTINGS_ENV
 from .names import BadLearnerName, system_name
 
 log = logging.getLogger("JupyterHub")  # the hub's own log (its file: the kit echoes these)
+#: learners' Jupyter servers listen below Linux's ephemeral range (32768-60999), where
+#: JupyterHub's random ports and every kernel's ZMQ sockets land: with ten learners at once a
+#: kernel took the port the hub had picked for another learner's server, which then listened
+#: elsewhere while the hub waited on the kernel's socket ("Bad status line: \xff\x00...")
+SERVER_PORTS = range(20000, 30000)
 
 
 def settings() -> dict:
@@ -86,6 +92,27 @@ def _prepare(name: str) -> dict:
     return {"DOCKER_HOST": engine.url, "DOCKERLAB_STATE_DIR": str(state)}
 
 
+def server_port(uid: int, is_free=None, tries: int = 50) -> int:
+    """The port of the learner's Jupyter server: one of :data:`SERVER_PORTS` picked by uid (so
+    learners never share one), the next free one if something holds it."""
+    is_free = is_free or _free_on_loopback
+    first = uid % len(SERVER_PORTS)
+    for offset in range(tries):
+        port = SERVER_PORTS[(first + offset) % len(SERVER_PORTS)]
+        if is_free(port):
+            return port
+    return 0  # JupyterHub then picks a random one, as it does by itself
+
+
+def _free_on_loopback(port: int) -> bool:
+    with socket.socket() as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
 async def pre_spawn_hook(spawner) -> None:
     """Before a learner's server starts: their user, notebooks and own engine."""
     name = spawner.user.name
@@ -97,4 +124,5 @@ async def pre_spawn_hook(spawner) -> None:
     log.info("classroom: preparing %s (user, notebooks, own engine starting)", name)
     prepared = asyncio.get_running_loop().run_in_executor(preparing(limit), _prepare, name)
     spawner.environment.update(await prepared)
+    spawner.port = server_port(users.pwd.getpwnam(name).pw_uid)
     log.info("classroom: %s is ready on %s", name, spawner.environment["DOCKER_HOST"])

@@ -129,3 +129,18 @@ def test_every_learner_of_the_class_is_prepared_in_a_thread_of_their_own():
     assert hubside.preparing(10) is hubside.preparing(10)
     assert hubside.preparing(10)._max_workers == 11  # the default pool: CPUs + 4
 
+
+
+def test_each_learner_s_server_gets_a_port_of_their_own_below_the_ephemeral_range():
+    from dockerlab.classroom import hubside
+
+    ports = {hubside.server_port(uid, is_free=lambda port: True) for uid in range(1000, 1011)}
+    assert len(ports) == 11 and all(20000 <= port < 30000 for port in ports)
+    low, high = (int(n) for n in open("/proc/sys/net/ipv4/ip_local_port_range").read().split())
+    assert not any(low <= port <= high for port in ports)  # where kernels' ZMQ ports land
+    taken = hubside.server_port(1001, is_free=lambda port: True)
+    assert hubside.server_port(1001, is_free=lambda port: port != taken) == taken + 1
+    assert hubside.server_port(1001, is_free=lambda port: False) == 0  # JupyterHub's choice
+    with __import__("socket").socket() as holder:
+        holder.bind(("127.0.0.1", taken))
+        assert hubside.server_port(1001) != taken

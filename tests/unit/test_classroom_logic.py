@@ -66,6 +66,7 @@ def test_configuration_on_loopback(tmp_path):
     assert c.ClassroomAuthenticator.admin_users == {"dl-instructor"}
     assert c.JupyterHub.spawner_class == "jupyterhub.spawner.LocalProcessSpawner"
     assert c.Spawner.cmd[0].endswith("/jupyterhub-singleuser")
+    assert c.Spawner.args == ["--ServerApp.port_retries=0"]  # its own port or none
     assert c.ConfigurableHTTPProxy.command[-1] == "dockerlab.classroom.proxy"
     assert c.JupyterHub.db_url == f"sqlite:///{tmp_path / 'jupyterhub.sqlite'}"
     [service] = c.JupyterHub.services
