@@ -16,6 +16,16 @@ def free_port(host: str = LOOPBACK) -> int:
         return probe.getsockname()[1]
 
 
+def port_is_free(port: int, host: str = LOOPBACK) -> bool:
+    """Whether TCP ``port`` on ``host`` can be bound right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
 def pid_alive(pid: int) -> bool:
     """True while process ``pid`` exists and is not a zombie (a process of another user
     counts as alive)."""
@@ -31,10 +41,27 @@ def pid_alive(pid: int) -> bool:
         return True  # no /proc (macOS): kill(0) said it exists
 
 
-def is_dockerd(pid: int) -> bool:
-    """True when ``pid`` is a running ``dockerd`` (read from ``/proc/<pid>/cmdline``)."""
+def runs(pid: int, program: str) -> bool:
+    """True when ``pid`` is a running process whose command line names ``program`` (read
+    from ``/proc/<pid>/cmdline``: a zombie's is empty)."""
     try:
         command = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
     except OSError:
         return False
-    return "dockerd" in command
+    return program in command
+
+
+def is_dockerd(pid: int) -> bool:
+    """True when ``pid`` is a running ``dockerd``."""
+    return runs(pid, "dockerd")
+
+
+def uid_of(pid: int) -> int | None:
+    """The real uid of process ``pid`` (``/proc/<pid>/status``), or ``None`` once it is gone."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("Uid:"):
+                return int(line.split()[1])
+    except (OSError, ValueError, IndexError):
+        pass
+    return None

@@ -26,7 +26,7 @@ from ..engine.bridge import create_bridge, delete_bridge
 from ..engine.private import RUN_BASE, PrivateEngine, _unmount_below
 from ..errors import EngineSetupFailed
 from ..host import free_port
-from .rootless_engine import RootlessEngine, is_rootless, start_or_fall_back
+from .rootless_engine import MARKER, RootlessEngine, is_rootless, start_or_fall_back
 
 PREFIX = "classroom-"
 #: held while an engine reserves its addresses (:func:`reserve`): each bridge takes the first
@@ -134,7 +134,7 @@ def running_engines() -> list[LearnerEngine]:
 
 
 def _recorded(exec_root) -> LearnerEngine | RootlessEngine:
-    if (exec_root / "rootless").exists():
+    if (exec_root / MARKER).exists():
         try:
             return RootlessEngine(pwd.getpwuid(int(exec_root.name[len(PREFIX):])))
         except (KeyError, ValueError):

@@ -18,13 +18,13 @@ import functools
 import json
 import logging
 import os
-import socket
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from jupyterhub.authenticators.shared import SharedPasswordAuthenticator
 from tornado import web
 
+from ..host import port_is_free
 from . import engines, users
 from .config import SETTINGS_ENV
 from .names import BadLearnerName, system_name
@@ -95,22 +95,13 @@ def _prepare(name: str) -> dict:
 def server_port(uid: int, is_free=None, tries: int = 50) -> int:
     """The port of the learner's Jupyter server: one of :data:`SERVER_PORTS` picked by uid (so
     learners never share one), the next free one if something holds it."""
-    is_free = is_free or _free_on_loopback
+    is_free = is_free or port_is_free
     first = uid % len(SERVER_PORTS)
     for offset in range(tries):
         port = SERVER_PORTS[(first + offset) % len(SERVER_PORTS)]
         if is_free(port):
             return port
     return 0  # JupyterHub then picks a random one, as it does by itself
-
-
-def _free_on_loopback(port: int) -> bool:
-    with socket.socket() as probe:
-        try:
-            probe.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-    return True
 
 
 async def pre_spawn_hook(spawner) -> None:

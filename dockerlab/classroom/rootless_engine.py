@@ -30,6 +30,7 @@ from pathlib import Path
 from ..engine.install import state_dir
 from ..engine.private import RUN_BASE
 from ..errors import EngineSetupFailed
+from ..host import runs, uid_of
 from . import rootless
 
 START_TIMEOUT = 60
@@ -38,23 +39,9 @@ MARKER = "rootless"
 log = logging.getLogger("JupyterHub")
 
 
-def _uid_of(pid: int) -> int | None:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("Uid:"):
-                return int(line.split()[1])
-    except (OSError, ValueError, IndexError):
-        pass
-    return None
-
-
 def _is_rootlesskit(pid: int, uid: int) -> bool:
-    """Whether ``pid`` is a live rootlesskit running as ``uid`` (a zombie has no cmdline)."""
-    try:
-        command = Path(f"/proc/{pid}/cmdline").read_bytes()
-    except OSError:
-        return False
-    return b"rootlesskit" in command and _uid_of(pid) == uid
+    """Whether ``pid`` is a live rootlesskit running as ``uid``."""
+    return runs(pid, "rootlesskit") and uid_of(pid) == uid
 
 
 def processes_in(first: int, count: int) -> list[int]:
@@ -62,7 +49,7 @@ def processes_in(first: int, count: int) -> list[int]:
     containers' processes run as their subordinate ids)."""
     found = []
     for entry in Path("/proc").glob("[0-9]*"):
-        uid = _uid_of(int(entry.name))
+        uid = uid_of(int(entry.name))
         if uid is not None and first <= uid < first + count:
             found.append(int(entry.name))
     return found

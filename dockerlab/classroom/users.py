@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 from ..errors import EngineSetupFailed
+from ..host import uid_of
 from .names import is_learner
 
 KIT_ROOT = Path(__file__).resolve().parents[2]
@@ -79,19 +80,8 @@ def processes_of(uid: int) -> list[int]:
     """The pids of the processes running as ``uid`` (real uid, from ``/proc/PID/status``) in
     the kit's own PID namespace: a container or another machine's root file system (a CI lane
     with a classroom of its own) shows its processes here too, under the same uids."""
-    found = []
-    for status in Path("/proc").glob("[0-9]*/status"):
-        if not in_my_pid_namespace(status.parent):
-            continue
-        try:
-            for line in status.read_text().splitlines():
-                if line.startswith("Uid:"):
-                    if int(line.split()[1]) == uid:
-                        found.append(int(status.parent.name))
-                    break
-        except (OSError, ValueError, IndexError):
-            continue
-    return found
+    return [int(process.name) for process in Path("/proc").glob("[0-9]*")
+            if uid_of(int(process.name)) == uid and in_my_pid_namespace(process)]
 
 
 def stop_processes(uid: int, timeout: float = 10) -> int:

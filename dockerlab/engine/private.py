@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import DockerLabError, EngineSetupFailed, NeedsRoot
-from ..host import free_port, is_dockerd
+from ..host import free_port, is_dockerd, runs
 from .bridge import create_bridge, delete_bridge
 from .certs import CertBundle, make_certificates
 from .install import state_dir
@@ -320,8 +320,7 @@ def forget_dead_containerd(exec_root: Path) -> None:
     containerd: timeout waiting for containerd to start")."""
     pidfile = exec_root / "containerd" / "containerd.pid"
     try:
-        pid = int(pidfile.read_text().strip())
-        alive = b"containerd" in Path(f"/proc/{pid}/cmdline").read_bytes()  # empty: zombie
+        alive = runs(int(pidfile.read_text().strip()), "containerd")
     except (OSError, ValueError):
         alive = False
     if not alive:
