@@ -209,8 +209,30 @@ lane_vm() {
   host_tools
   prepare "$lane"
   VM_WORK="$BIND_STATE.vm" VM_DISK="$BIND_STATE.img"
-  local work=$VM_WORK disk=$VM_DISK console="$BIND_STATE.console.log"
   trap 'rm -rf "$VM_WORK" "$VM_DISK"; drop_state' EXIT
+  local kernel initrd
+  kernel=$(ls "$ROOT"/boot/vmlinuz-* 2>/dev/null | tail -1)
+  initrd=$(ls "$ROOT"/boot/initrd.img-* 2>/dev/null | tail -1)
+  [ -n "$kernel" ] && [ -n "$initrd" ] || fail "$lane: no kernel in $ROOT/boot (amd64 only)"
+  local console="$BIND_STATE.console.log" boot status
+  for boot in 1 2; do
+    make_vm_disk "$lane" "$command"
+    boot_vm "$lane" "$command" "$kernel" "$initrd" "$console"
+    status=$(vm_status "$console")
+    [ -z "$status" ] && [ "$boot" = 1 ] && guest_panicked "$console" || break
+    # QEMU's multi-threaded emulation can run a stale copy of kernel code another vCPU has
+    # just patched (static keys, text_poke's int3): the guest's kernel oopses on an int3
+    # that is no longer there. Seen once in CI (runc making a cgroup, 71 s in); the emulator
+    # failed, not a test, so the lane boots once more on a fresh disk, and says so.
+    say "$lane: the VM's kernel panicked before the command gave its status: booting once more on a fresh disk"
+  done
+  [ -n "$status" ] || fail "$lane: the virtual machine gave no exit status"
+  return "$status"
+}
+
+make_vm_disk() {  # a fresh ext4 disk: the rootfs, the checkout in /kit, its venv, the init
+  local lane=$1 command=$2 work=$VM_WORK disk=$VM_DISK
+  rm -rf "$work" "$disk"
   mkdir -p "$work/upper/kit" "$work/upper/usr/sbin" "$work/overlay-work" "$work/merged"
   tar -C "$CHECKOUT" --exclude=./.venv -cf - . | tar -C "$work/upper/kit" -xf -
   cp -a "$BIND_VENV" "$work/upper/kit/.venv"
@@ -218,30 +240,30 @@ lane_vm() {
   write_vm_init "$command" > "$work/upper/usr/sbin/dockerlab-vm-init"
   chmod +x "$work/upper/usr/sbin/dockerlab-vm-init"
   say "$lane: making the VM's disk"
-  rm -f "$disk"
   unshare --mount --propagation private /bin/sh -ec '
     mount -t overlay overlay -o "lowerdir=$1,upperdir=$2/upper,workdir=$2/overlay-work" \
       "$2/merged"
     mkfs.ext4 -q -F -d "$2/merged" "$3" 24G' sh "$ROOT" "$work" "$disk" ||
     fail "$lane: making the VM's disk failed (overlayfs and mkfs.ext4 on this host?)"
-  local kernel initrd
-  kernel=$(ls "$ROOT"/boot/vmlinuz-* 2>/dev/null | tail -1)
-  initrd=$(ls "$ROOT"/boot/initrd.img-* 2>/dev/null | tail -1)
-  [ -n "$kernel" ] && [ -n "$initrd" ] || fail "$lane: no kernel in $ROOT/boot (amd64 only)"
+}
+
+boot_vm() {  # boots the disk, console to stdout and to the file $5, until power-off or timeout
+  local lane=$1 command=$2 kernel=$3 initrd=$4 console=$5 start=$SECONDS
   say "$lane: booting (software emulation, 2 CPUs, $VM_MEMORY)$command"
-  local start=$SECONDS
   timeout "$VM_TIMEOUT" qemu-system-x86_64 -accel tcg,thread=multi -cpu max -smp 2 \
-    -m "$VM_MEMORY" -drive file="$disk",if=virtio,format=raw -kernel "$kernel" \
+    -m "$VM_MEMORY" -drive file="$VM_DISK",if=virtio,format=raw -kernel "$kernel" \
     -initrd "$initrd" -display none -monitor none -serial stdio -no-reboot \
     -append "root=/dev/vda rw console=ttyS0 init=/usr/sbin/dockerlab-vm-init panic=-1 quiet loglevel=1" \
     -nic none < /dev/null | tee "$console" ||
     say "$lane: qemu ended with status ${PIPESTATUS[0]} (timeout: ${VM_TIMEOUT} s)"
-  local status  # the init prints it on the console (a file on the disk may sit in the journal)
-  status=$(sed -n 's/^dockerlab-vm-status=\([0-9]*\).*/\1/p' "$console" | tail -1)
+  local status; status=$(vm_status "$console")
   say "$lane: finished in $(( SECONDS - start )) s with exit status ${status:-none}"
-  [ -n "$status" ] || fail "$lane: the virtual machine gave no exit status"
-  return "$status"
 }
+
+# the init prints the command's status on the console (a file on the disk may sit in the journal)
+vm_status() { sed -n 's/^dockerlab-vm-status=\([0-9]*\).*/\1/p' "$1" | tail -1; }
+
+guest_panicked() { grep -q 'Kernel panic - not syncing' "$1"; }
 
 write_vm_init() {  # PID 1 of the VM: mounts, the command, its status on the disk, power off
   cat <<INIT
