@@ -15,8 +15,9 @@ the hub and the learner's own Jupyter server (never a local kernel):
 Baseline: one learner alone doing it. Then N other learners at once (threads). Printed: per
 learner success, whether any learner's engine lists another's objects (asked from their own
 kernel, as them), the wall time of N against 1 (the ratio), and the memory per learner (PSS
-and RSS of their processes: Jupyter server, kernel, their dockerd and its containerd).
-Nothing is asserted. Needs root and dockerd: run it in a lane, e.g.
+and RSS of their processes: Jupyter server, kernel, their dockerd and its containerd), and the
+CPU-seconds a learner costs by kind of process, with the floor they set: N learners' CPU over
+the machine's CPUs, the shortest "at once" any scheduling could reach. Nothing is asserted. Needs root and dockerd: run it in a lane, e.g.
 ``ci/lane debian13 -- .venv/bin/python benchmarks/bench_classroom.py --learners 10``.
 """
 
@@ -24,7 +25,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import pwd
 import signal
 import subprocess
 import sys
@@ -36,9 +36,8 @@ from pathlib import Path
 
 import requests
 import websocket
+from classroom_costs import cpu_by_kind, cpu_floor, cpu_line, cpu_spent, memory
 
-from dockerlab.classroom import engines, users
-from dockerlab.engine.private import _children
 from dockerlab.host import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -231,29 +230,7 @@ class Learner:
                                 timeout=60)
 
 
-# --- measuring -----------------------------------------------------------------------------
-
-def _field(pid: int, path: str, key: str) -> int:
-    try:
-        for line in Path(f"/proc/{pid}/{path}").read_text().splitlines():
-            if line.startswith(key):
-                return int(line.split()[1]) * 1024
-    except (OSError, ValueError, IndexError):
-        pass
-    return 0
-
-
-def memory(name: str) -> tuple[float, float]:
-    """(PSS, RSS) in MiB of a learner's processes, their dockerd and its children."""
-    user = pwd.getpwnam(name)
-    engine = engines.engine_for(user)
-    pids = set(users.processes_of(user.pw_uid))
-    if engine.pid:
-        pids |= {engine.pid, *(child for child, _ in _children(engine.pid))}
-    pss = sum(_field(pid, "smaps_rollup", "Pss:") for pid in pids)
-    rss = sum(_field(pid, "status", "VmRSS:") for pid in pids)
-    return pss / 2**20, rss / 2**20
-
+# --- measuring ---------------------------------------------------------------------------
 
 def isolation(learners: list[Learner]) -> dict[str, bool]:
     """Per learner: whether their engine lists their own marks and no one else's."""
@@ -317,16 +294,22 @@ def main(argv=None) -> int:
     try:
         code = json.loads((STATE / "settings.json").read_text())["code"]
         say("baseline: one learner alone")
+        before = cpu_by_kind()
         solo = Learner(hub, "solo", code).workload()
+        solo_cpu = cpu_spent(before, 1)
         everyone.append(solo)
         say(f"{args.learners} learners at once")
         crowd = [Learner(hub, f"learner{i:02d}", code) for i in range(args.learners)]
         everyone += crowd
-        began = time.monotonic()
+        began, before = time.monotonic(), cpu_by_kind()
         with ThreadPoolExecutor(args.learners) as pool:
             list(pool.map(Learner.workload, crowd))
         wall = time.monotonic() - began
         report(solo, crowd, wall)
+        crowd_cpu = cpu_spent(before, args.learners)
+        print(f"CPU, alone: {cpu_line(solo_cpu)}\nCPU, {args.learners} at once: "
+              f"{cpu_line(crowd_cpu)}\n"
+              f"{cpu_floor(crowd_cpu, args.learners, solo.times['total'])}")
     finally:
         for who in everyone:
             try:
