@@ -44,6 +44,10 @@ def needs_tls(address: str) -> bool:
         return address != "localhost"
 
 
+#: where a classroom keeps its settings, hub database, pid files and log
+DEFAULT_STATE = Path("/var/lib/dockerlab/classroom")
+
+
 def plan(learners: int, listen: str = LOOPBACK, port: int = 8000, state: Path | None = None,
          code: str | None = None, instructor_password: str | None = None,
          learner_python: str | None = None, engine: str = "rootful") -> dict:
@@ -52,7 +56,7 @@ def plan(learners: int, listen: str = LOOPBACK, port: int = 8000, state: Path | 
     Python by default); ``engine`` is the kind of engine each learner gets."""
     if learners < 1:
         raise ValueError("A classroom needs at least one learner (--learners N).")
-    state = Path(state or "/var/lib/dockerlab/classroom")
+    state = Path(state or DEFAULT_STATE)
     return {"learners": learners, "listen": listen, "port": port,
             "tls": needs_tls(listen), "state": str(state),
             "engine": engine,  # rootful, rootless or auto (rootless, else rootful)

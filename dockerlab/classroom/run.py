@@ -22,9 +22,10 @@ from pathlib import Path
 
 from ..engine.certs import make_certificates
 from ..engine.private import availability
-from ..errors import EngineSetupFailed, NeedsRoot
+from ..errors import EngineSetupFailed, LabStartFailed, NeedsRoot
+from ..host import runs
 from . import engines, rootless, users
-from .config import HUB_CONFIG, SETTINGS_ENV, plan, url
+from .config import DEFAULT_STATE, HUB_CONFIG, SETTINGS_ENV, plan, url
 from .learner_venv import closed_to_learners, kit_paths, learner_python  # noqa: F401
 
 #: what one learner's engine, containerd, Jupyter server and kernel take, with room for their
@@ -184,6 +185,29 @@ def check_host() -> None:
                         "system user and their own dockerd).")
 
 
+def refuse_a_second_class(state: Path) -> None:
+    """A class already running with this state (its JupyterHub alive) is not started again:
+    a second would rewrite the first's settings and stop its learners' engines."""
+    try:
+        pid = int((state / "jupyterhub.pid").read_text().strip())
+    except (OSError, ValueError):
+        return  # none ever ran, or it left an unreadable pid file
+    if runs(pid, "jupyterhub"):
+        raise LabStartFailed(
+            f"A classroom is already running here (its JupyterHub is pid {pid}, state in "
+            f"{state}).", "Use that one, or stop it first (Ctrl-C where it was started, or "
+            f"`kill {pid}`), then start the class again.")
+
+
+def stop_left_engines() -> int:
+    """Stop the learner engines a class that was killed left running (their images stay), so
+    that each learner gets the kind of engine this class asks for; how many there were."""
+    left = engines.running_engines()
+    for engine in left:
+        say(f"stopping {engine.name}'s engine, left by an earlier class: {engines.shut(engine)}")
+    return len(left)
+
+
 def engine_kind(requested: str) -> str:
     """The learners' engine kind for ``--engine requested``, said (why, when not rootless)."""
     try:
@@ -205,6 +229,8 @@ def start(learners: int, listen: str = "127.0.0.1", port: int = 8000,
           ) -> tuple[dict, subprocess.Popen]:
     """Check, plan, start the hub; return the settings and the hub process."""
     check_host()
+    refuse_a_second_class(Path(state or DEFAULT_STATE))
+    stop_left_engines()
     warning = capacity_warning(learners, available_memory())
     if warning:
         say(f"WARNING: {warning}")

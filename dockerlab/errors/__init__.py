@@ -48,7 +48,7 @@
     │   └── TransferFailed              a push or pull stream reported an error
     ├── NeedsRoot                       a low-level demo needs root (or a helper container)
     ├── DemoFailed                      a low-level Linux demo (syscall, mount, cgroup) failed
-    ├── LabStartFailed                  JupyterLab did not start or did not answer
+    ├── LabStartFailed                  JupyterLab or a classroom did not start
     └── ExerciseError                   an exercise is unknown or badly defined
 
 In brackets: the docker-py (``docker.errors``) or requests (``requests.exceptions``) class a

@@ -251,7 +251,8 @@ class DemoFailed(DockerLabError):
 
 
 class LabStartFailed(DockerLabError):
-    """JupyterLab (started by ``dockerlab lab``) exited early or never answered."""
+    """JupyterLab (started by ``dockerlab lab``) exited early or never answered, or a
+    classroom cannot start (one already runs here)."""
 
 
 class ExerciseError(DockerLabError):

@@ -3,7 +3,8 @@
 but a container bind-mounting the host's ``/`` cannot read learner B's home (nor
 /etc/shadow) while it reads A's own; A's engine says "rootless: yes"; B cannot open A's
 socket; the id ranges do not overlap; a killed engine starts again; stopping leaves no
-process, removing the learners no id range. Then a class started with ``--engine rootless`` gives a learner logged in through
+process; a rootless engine a killed class left is stopped by the next class, which gives that
+learner the kind it asks for; removing the learners leaves no id range. Then a class started with ``--engine rootless`` gives a learner logged in through
 the hub a rootless engine. Needs root, dockerd and what rootless Docker needs (the bookworm
 and debian13 lanes have them all)."""
 
@@ -20,7 +21,7 @@ import docker
 import pytest
 import requests
 
-from dockerlab.classroom import engines, learner_venv, rootless, users
+from dockerlab.classroom import engines, learner_venv, rootless, rootless_engine, run, users
 from dockerlab.classroom.rootless_engine import RootlessEngine, processes_in
 from dockerlab.engine.facts import engine_facts
 from dockerlab.engine.private import RUN_BASE
@@ -210,6 +211,23 @@ def test_stopping_ends_the_engine_and_its_containers(learners, client_a):
     assert engines.start_for(user, "rootless").running  # its images kept: starts again
     with closing(docker.DockerClient(base_url=engine.url, version="auto")) as again:
         assert again.images.get("dockerlab/busybox:latest")
+
+
+def test_a_rootless_engine_a_killed_class_left_is_stopped_and_the_next_kind_is_the_class_s(
+        learners):
+    user = learners[A]
+    assert engines.start_for(user, "rootless").running  # as a class killed with -9 leaves it
+    assert run.stop_left_engines() >= 1  # what the next class's start does first
+    assert engines.status(user) == engines.NONE and not rootless_engine.is_rootless(user)
+    rootful = engines.start_for(user, "rootful")
+    try:
+        assert not isinstance(rootful, RootlessEngine) and rootful.running
+        assert not isinstance(engines.engine_for(user), RootlessEngine)  # the kind it has
+        with closing(docker.DockerClient(base_url=rootful.url, version="auto")) as client:
+            assert engine_facts(client).rootless is False
+    finally:
+        engines.shut(rootful)
+    learners["engines"][A] = engines.start_for(user, "rootless")  # as the tests below need
 
 
 def test_removing_the_learners_releases_their_id_ranges(learners):

@@ -10,6 +10,7 @@ import pytest
 from traitlets.config import Config
 
 from dockerlab.classroom import config, names, proxy, run, table
+from dockerlab.errors import LabStartFailed
 from dockerlab.progress import make_record
 
 
@@ -205,3 +206,30 @@ def test_a_checkout_closed_to_other_users_is_named():
         assert run.closed_to_learners(closed / "kit" / ".venv") is None
     finally:
         shutil.rmtree(base)
+
+
+def test_a_second_class_is_refused_while_the_first_s_hub_runs(tmp_path):
+    # a process whose command line names jupyterhub, as the hub's pid file would
+    hub = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)", "jupyterhub"])
+    try:
+        (tmp_path / "jupyterhub.pid").write_text(f"{hub.pid}\n")
+        with pytest.raises(LabStartFailed) as refused:
+            run.refuse_a_second_class(tmp_path)
+        assert f"pid {hub.pid}" in refused.value.message
+        assert f"kill {hub.pid}" in str(refused.value)
+    finally:
+        hub.kill()
+        hub.wait()
+    run.refuse_a_second_class(tmp_path)  # its hub gone: the pid file is stale, a class starts
+
+
+def test_a_pid_file_naming_another_program_does_not_stop_a_class(tmp_path):
+    other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        (tmp_path / "jupyterhub.pid").write_text(str(other.pid))
+        run.refuse_a_second_class(tmp_path)  # a reused pid is not a hub
+        (tmp_path / "jupyterhub.pid").write_text("not a pid")
+        run.refuse_a_second_class(tmp_path)
+    finally:
+        other.kill()
+        other.wait()
