@@ -18,6 +18,7 @@ container writes outside them goes to its own writable layer, removed with the c
 
 from __future__ import annotations
 
+import shlex
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -185,7 +186,16 @@ SURVIVAL_TARGETS = {"named volume": "/named", "bind mount": "/bound", "tmpfs": "
                     "container layer": "/layer"}
 
 
-def survival(lab, host_path, volume: str | None = None) -> dict[str, bool]:
+class Kept(dict):
+    """Per kind of storage, whether the file written there outlived the container; ``cli``:
+    the same two containers typed in a terminal."""
+
+    def __init__(self, kept: dict[str, bool], cli: list[str]):
+        super().__init__(kept)
+        self.cli = cli
+
+
+def survival(lab, host_path, volume: str | None = None) -> Kept:
     """Write a file into each kind of storage, remove the container, look again.
 
     A first container writes ``note.txt`` into a named volume, a bind mount of
@@ -199,4 +209,9 @@ def survival(lab, host_path, volume: str | None = None) -> dict[str, bool]:
     lab.run(write, mounts=mounts)
     look = "; ".join(f"test -f {d}/note.txt && echo {d}" for d in SURVIVAL_TARGETS.values())
     present = set(lab.run(look + "; true", mounts=mounts).split())
-    return {kind: directory in present for kind, directory in SURVIVAL_TARGETS.items()}
+    flags = ["-v", f"{volume}:/named", "-v", f"{Path(host_path).resolve()}:/bound",
+             "--tmpfs", "/scratch"]
+    cli = [shlex.join(["docker", "run", "--rm", *flags, lab.base_image, "sh", "-c", script])
+           for script in (write, look + "; true")]
+    return Kept({kind: directory in present for kind, directory in SURVIVAL_TARGETS.items()},
+                cli)

@@ -171,6 +171,18 @@ class Overhead:
     process_seconds: list[float] = field(default_factory=list)
     container_memory: list[MemoryReading] = field(default_factory=list)
     process_memory: list[MemoryReading] = field(default_factory=list)
+    image: str = "dockerlab/busybox:latest"
+    busybox: str = "/usr/bin/busybox"
+
+    @property
+    def cli(self) -> list[str]:
+        """The same comparison typed in a terminal (once each, not ``n`` times): the start of
+        a container and of a plain process, then one sleeping container's memory."""
+        return [f"time docker run --rm {self.image} true",
+                f"time {self.busybox} true",
+                f"docker run -d --name overhead-sleeper {self.image} sleep 300",
+                "docker stats --no-stream --format '{{.MemUsage}}' overhead-sleeper",
+                "docker rm -f overhead-sleeper"]
 
     @property
     def start_ratio(self) -> float:
@@ -204,4 +216,5 @@ def measure(lab, n: int = 10) -> Overhead:
         raise DockerLabError(f"n={n} containers is not a sensible sample here.",
                              "Use between 1 and 100 (10 is plenty for a notebook).")
     return Overhead(n, container_start_times(lab, n), process_start_times(n),
-                    container_memory(lab, n), process_memory(n))
+                    container_memory(lab, n), process_memory(n), image=lab.base_image,
+                    busybox=_busybox())

@@ -1,12 +1,14 @@
 """Volumes and mounts against the real engine: sharing, survival, lifecycle, prune scope,
 and the bad inputs (missing bind source, volume in use)."""
 
+import io
 from pathlib import Path
 
 import docker
 import pytest
 
 from dockerlab import labels, volumes
+from dockerlab.docker_magic import run_docker
 from dockerlab.errors import BindSourceMissing, ContainerError, ObjectNotFound, VolumeInUse
 
 pytestmark = pytest.mark.engine
@@ -33,6 +35,24 @@ def test_only_volumes_and_bind_mounts_survive_the_container(lab):
     assert kept == {"named volume": True, "bind mount": True, "tmpfs": False,
                     "container layer": False}
     assert not Path(path).exists()  # the temporary host directory is gone
+
+
+def test_the_cli_beside_survival_finds_what_the_sdk_found(lab):
+    vol = volumes.create_volume(lab, f"kept-{lab.session}")
+    with volumes.host_directory() as path:
+        kept = volumes.survival(lab, path, vol.name)
+        # forget what the SDK's containers wrote, so that only the CLI's can be found
+        lab.run("rm /named/note.txt /bound/note.txt", mounts=[
+            volumes.named(vol.name, "/named"), volumes.bind(path, "/bound")])
+        assert len(kept.cli) == 2 and all(c.startswith("docker run --rm ") for c in kept.cli)
+        printed = []
+        for command in kept.cli:  # as %docker runs them: the docker CLI, the lab's engine
+            out = io.StringIO()
+            run_docker(lab, command.removeprefix("docker "), out=out)
+            printed.append(out.getvalue())
+        assert (Path(path) / "note.txt").read_text() == "kept\n"
+    assert printed[0] == "" and printed[1].split() == ["/named", "/bound"]
+    assert printed[1].split() == [volumes.SURVIVAL_TARGETS[k] for k, v in kept.items() if v]
 
 
 def test_tmpfs_is_a_memory_file_system_inside(lab):
