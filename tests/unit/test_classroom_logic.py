@@ -5,6 +5,8 @@ import io
 import json
 import subprocess
 import sys
+import time
+from pathlib import Path
 
 import pytest
 from traitlets.config import Config
@@ -212,6 +214,7 @@ def test_a_second_class_is_refused_while_the_first_s_hub_runs(tmp_path):
     # a process whose command line names jupyterhub, as the hub's pid file would
     hub = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)", "jupyterhub"])
     try:
+        _wait_for_exec(hub.pid, "jupyterhub")  # right after fork its command line is pytest's
         (tmp_path / "jupyterhub.pid").write_text(f"{hub.pid}\n")
         with pytest.raises(LabStartFailed) as refused:
             run.refuse_a_second_class(tmp_path)
@@ -223,9 +226,17 @@ def test_a_second_class_is_refused_while_the_first_s_hub_runs(tmp_path):
     run.refuse_a_second_class(tmp_path)  # its hub gone: the pid file is stale, a class starts
 
 
+def _wait_for_exec(pid, word, timeout=10):
+    deadline = time.monotonic() + timeout
+    while word not in Path(f"/proc/{pid}/cmdline").read_text(errors="replace"):
+        assert time.monotonic() < deadline, f"pid {pid} never ran {word}"
+        time.sleep(0.01)
+
+
 def test_a_pid_file_naming_another_program_does_not_stop_a_class(tmp_path):
     other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
     try:
+        _wait_for_exec(other.pid, "time.sleep")
         (tmp_path / "jupyterhub.pid").write_text(str(other.pid))
         run.refuse_a_second_class(tmp_path)  # a reused pid is not a hub
         (tmp_path / "jupyterhub.pid").write_text("not a pid")
