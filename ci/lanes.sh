@@ -42,7 +42,8 @@ lane_list() {
 host              ./kit test on this machine's engine
 debian13          ./kit test on Debian 13: docker.io 26, BuildKit, OCI save, Compose v2
 bookworm          ./kit test on Debian 12: docker.io 20.10, classic builder, Compose v1
-containerd-store  Debian 13's engine with the containerd image store: image, build, registry
+containerd-store  Debian 14 (forky)'s docker.io 28 with the containerd image store: image, build, registry
+forky             ./kit test on Debian 14 (forky, testing): docker.io 28, buildx 0.29, Python 3.14
 cgroup-v2         Debian 13 booted as a virtual machine with cgroup v2: under-the-hood tests
 LIST
 }
@@ -53,8 +54,11 @@ other_generation() {
   else echo debian13; fi
 }
 
+# Debian's suite of each lane: the engine generations learners have (20.10, 26, 28); the
+# containerd image store lane runs the newest, closest to Docker 29 where that store is the
+# default
 suite_of() {
-  case "$1" in bookworm) echo bookworm ;; *) echo trixie ;; esac
+  case "$1" in bookworm) echo bookworm ;; forky|containerd-store) echo forky ;; *) echo trixie ;; esac
 }
 
 require_root() {
@@ -132,9 +136,16 @@ ensure_rootfs() {
   [ -n "$mirror" ] || fail "no Debian mirror in this host's apt sources: set DEBIAN_MIRROR"
   say "building the Debian $suite root file system in $root (once; about 5 minutes)"
   rm -rf "$root"; mkdir -p "$root"
+  # an older debootstrap has no script for a newer suite yet: testing's is unstable's
+  local script=/usr/share/debootstrap/scripts/$suite
+  [ -e "$script" ] || script=/usr/share/debootstrap/scripts/sid
   debootstrap --variant=minbase --include=ca-certificates,mount "$suite" "$root" "$mirror" \
-    > "$LANES/rootfs/$suite.log" 2>&1 ||
+    "$script" > "$LANES/rootfs/$suite.log" 2>&1 ||
     fail "debootstrap of $suite from $mirror failed: see $LANES/rootfs/$suite.log"
+  # testing's Release file is valid for a week only (stable's has no end), and apt refuses an
+  # expired one: a mirror synced less often would stop the lane. Signatures are still checked.
+  [ -e "/usr/share/debootstrap/scripts/$suite" ] ||
+    echo 'Acquire::Check-Valid-Until "false";' > "$root/etc/apt/apt.conf.d/99dockerlab-lane"
   BIND_KIT="" BIND_STATE="" enter "$root" net \
     "apt-get update -q && apt-get install -y -q --no-install-recommends $BASE_PACKAGES" \
     >> "$LANES/rootfs/$suite.log" 2>&1 ||
