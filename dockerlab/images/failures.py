@@ -20,7 +20,8 @@ import re
 from ..errors import BuildFailed
 from .steps import BuildStep
 
-_ERROR = re.compile(r"^(?:(?:ERROR|error): )?(?P<text>failed to solve\b.*)$")
+#: buildx 0.29 (Docker 28) says "ERROR: failed to build: failed to solve: ..."
+_ERROR = re.compile(r"^(?:(?:ERROR|error): )?(?:failed to build: )?(?P<text>failed to solve\b.*)$")
 #: the layers of wording around BuildKit's own message (20.10's CLI adds the frontend's)
 _PREFIXES = re.compile(r"^(?:failed to solve(?: with frontend \S+)?: |failed to create LLB "
                        r"definition: |rpc error: code = \w+ desc = )+")

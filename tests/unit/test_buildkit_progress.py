@@ -104,6 +104,10 @@ def test_a_syntax_error_names_the_line():
     old = ["failed to solve with frontend dockerfile.v0: failed to create LLB definition: "
            "dockerfile parse error line 2: unknown instruction: FORM"]
     assert "syntax error: dockerfile parse error line 2" in str(failures.build_failed(None, old, 1))
+    # buildx 0.29 (Debian 14's docker.io 28.5) says it once more, as its last line
+    new = ["2 | >>> FORM oops", "ERROR: failed to build: failed to solve: dockerfile parse error "
+           "on line 2: unknown instruction: FORM (did you mean FROM?)"]
+    assert failures.build_failed(None, new, 1).message == error.message
 
 
 def test_stages_and_copy_sources():
