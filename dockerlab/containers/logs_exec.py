@@ -99,7 +99,8 @@ def exec_in(container, command, **options) -> ExecOutcome:
     except docker.errors.APIError as error:
         raise refused(container, "exec", error) from None
     output = result.output.decode(errors="replace") if result.output else ""
-    if result.exit_code == 126 and _command_missing(output):
+    # 126 up to Engine 26, 127 (the shell's "not found") from Engine 28 on
+    if result.exit_code in (126, 127) and _command_missing(output):
         raise CommandNotFound(
             f"The command '{' '.join(argv)}' does not exist in the container "
             f"'{container.name}'.",

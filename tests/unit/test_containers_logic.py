@@ -6,7 +6,7 @@ from matplotlib.figure import Figure
 from dockerlab import containers as C
 from dockerlab.containers import pictures as P
 from dockerlab.containers.overhead import MemoryReading, Overhead
-from dockerlab.errors import ResourceLimitInvalid
+from dockerlab.errors import CommandNotFound, ResourceLimitInvalid
 from dockerlab.widgets.container_dashboard import render_table, status_text
 
 MIB = 1024 * 1024
@@ -142,3 +142,31 @@ def test_an_exit_case_says_the_docker_commands_that_reproduce_it():
     assert stopped.cli[1] == "docker stop -t 2 demo"
     killed = ExitCase("killed", "sleep 60", "docker kill (SIGKILL)", 137, False)
     assert killed.cli[1] == "docker kill demo"
+
+
+class _Execs:
+    """A container whose exec_run answers as a given engine did."""
+
+    name = "box"
+
+    def __init__(self, exit_code, output):
+        self.answer = (exit_code, output)
+
+    def exec_run(self, argv, **options):
+        from docker.models.containers import ExecResult
+        return ExecResult(*self.answer)
+
+
+MISSING = (b'OCI runtime exec failed: exec failed: unable to start container process: exec: '
+           b'"no-such-program": executable file not found in $PATH\r\n')
+
+
+@pytest.mark.parametrize("exit_code", [126, 127])  # Engine 20.10-26, Engine 28 (forky lane)
+def test_an_exec_of_a_missing_program_is_command_not_found_on_every_engine(exit_code):
+    with pytest.raises(CommandNotFound, match="'no-such-program' does not exist"):
+        C.exec_in(_Execs(exit_code, MISSING), ["no-such-program"])
+
+
+def test_a_program_that_exits_127_itself_is_an_outcome():
+    outcome = C.exec_in(_Execs(127, b"sh: nope: not found\n"), "nope")
+    assert outcome.exit_code == 127 and "not found" in outcome.output
