@@ -35,9 +35,12 @@ OFFLINE_DNS = ["127.0.0.1"]
 #: ask once, wait one second: a name nobody knows fails quickly (the default is 2 x 5 s)
 OFFLINE_DNS_OPTIONS = ["timeout:1", "attempts:1"]
 
+#: the engine's words for a taken host port: 20.10-26 ("Bind for ... failed", the userland
+#: proxy's "listen tcp"), 28 ("failed to bind host port for HOST:PORT:CONTAINER:PORT/tcp")
 _PORT_TAKEN = re.compile(r"(?:Bind for (?P<addr>[\d.:\[\]a-f]+?):(?P<port>\d+) failed|"
                          r"listen tcp[46]? (?P<addr2>[\d.:\[\]a-f]+?):(?P<port2>\d+): bind: "
-                         r"address already in use)", re.I)
+                         r"address already in use|failed to bind host port for "
+                         r"(?P<addr3>[\d.:\[\]a-f]+?):(?P<port3>\d+):)", re.I)
 
 
 # --- networks as objects ---------------------------------------------------------------
@@ -99,8 +102,8 @@ def port_taken(error_text: str) -> tuple[str, int] | None:
     match = _PORT_TAKEN.search(error_text or "")
     if not match:
         return None
-    address = match.group("addr") or match.group("addr2")
-    return address, int(match.group("port") or match.group("port2"))
+    address = match.group("addr") or match.group("addr2") or match.group("addr3")
+    return address, int(match.group("port") or match.group("port2") or match.group("port3"))
 
 
 def _holders(lab, port: int) -> list[str]:

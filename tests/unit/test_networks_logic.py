@@ -86,6 +86,12 @@ def test_routes_keep_destination_device_and_gateway():
      "127.0.0.1:49551 failed: port is already allocated", ("127.0.0.1", 49551)),
     ("Error starting userland proxy: listen tcp4 127.0.0.1:8080: bind: address already in use",
      ("127.0.0.1", 8080)),
+    # Engine 28.5 (forky lane), a host program holding the port
+    ("failed to set up container networking: driver failed programming external connectivity "
+     "on endpoint confident_khorana (8e56): failed to bind host port for "
+     "127.0.0.1:51147:172.17.0.3:80/tcp: address already in use", ("127.0.0.1", 51147)),
+    ("failed to bind host port for [::1]:8080:[fd00::3]:80/tcp: address already in use",
+     ("[::1]", 8080)),
     ("network nope not found", None),
 ])
 def test_port_taken_messages_are_recognised(message, expected):
