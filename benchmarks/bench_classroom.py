@@ -17,7 +17,8 @@ learner success, whether any learner's engine lists another's objects (asked fro
 kernel, as them), the wall time of N against 1 (the ratio), and the memory per learner (PSS
 and RSS of their processes: Jupyter server, kernel, their dockerd and its containerd), and the
 CPU-seconds a learner costs by kind of process, with the floor they set: N learners' CPU over
-the machine's CPUs, the shortest "at once" any scheduling could reach. Nothing is asserted. Needs root and dockerd: run it in a lane, e.g.
+the machine's CPUs, the shortest "at once" any scheduling could reach. Nothing is asserted.
+Needs root and dockerd: run it in a lane, e.g.
 ``ci/lane debian13 -- .venv/bin/python benchmarks/bench_classroom.py --learners 10``.
 """
 

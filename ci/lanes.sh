@@ -136,15 +136,15 @@ ensure_rootfs() {
   [ -n "$mirror" ] || fail "no Debian mirror in this host's apt sources: set DEBIAN_MIRROR"
   say "building the Debian $suite root file system in $root (once; about 5 minutes)"
   rm -rf "$root"; mkdir -p "$root"
-  # an older debootstrap has no script for a newer suite yet: testing's is unstable's
-  local script=/usr/share/debootstrap/scripts/$suite
-  [ -e "$script" ] || script=/usr/share/debootstrap/scripts/sid
+  # an older debootstrap has no script for a newer suite (testing) yet: unstable's fits it
+  local script=/usr/share/debootstrap/scripts/$suite newer=""
+  [ -e "$script" ] || { script=/usr/share/debootstrap/scripts/sid; newer=1; }
   debootstrap --variant=minbase --include=ca-certificates,mount "$suite" "$root" "$mirror" \
     "$script" > "$LANES/rootfs/$suite.log" 2>&1 ||
     fail "debootstrap of $suite from $mirror failed: see $LANES/rootfs/$suite.log"
   # testing's Release file is valid for a week only (stable's has no end), and apt refuses an
   # expired one: a mirror synced less often would stop the lane. Signatures are still checked.
-  [ -e "/usr/share/debootstrap/scripts/$suite" ] ||
+  [ -z "$newer" ] ||
     echo 'Acquire::Check-Valid-Until "false";' > "$root/etc/apt/apt.conf.d/99dockerlab-lane"
   BIND_KIT="" BIND_STATE="" enter "$root" net \
     "apt-get update -q && apt-get install -y -q --no-install-recommends $BASE_PACKAGES" \

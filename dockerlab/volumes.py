@@ -207,11 +207,12 @@ def survival(lab, host_path, volume: str | None = None) -> Kept:
     write = "; ".join(f"mkdir -p {d} && echo kept > {d}/note.txt"
                       for d in SURVIVAL_TARGETS.values())
     lab.run(write, mounts=mounts)
-    look = "; ".join(f"test -f {d}/note.txt && echo {d}" for d in SURVIVAL_TARGETS.values())
-    present = set(lab.run(look + "; true", mounts=mounts).split())
+    look = "; ".join(f"test -f {d}/note.txt && echo {d}"
+                     for d in SURVIVAL_TARGETS.values()) + "; true"
+    present = set(lab.run(look, mounts=mounts).split())
     flags = ["-v", f"{volume}:/named", "-v", f"{Path(host_path).resolve()}:/bound",
              "--tmpfs", "/scratch"]
     cli = [shlex.join(["docker", "run", "--rm", *flags, lab.base_image, "sh", "-c", script])
-           for script in (write, look + "; true")]
+           for script in (write, look)]
     return Kept({kind: directory in present for kind, directory in SURVIVAL_TARGETS.items()},
                 cli)

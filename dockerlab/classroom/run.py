@@ -154,11 +154,9 @@ def shutdown(process: subprocess.Popen | None) -> dict:
     ended = 0
     for user in users.learners():
         ended += users.stop_processes(user.pw_uid)
-    running = engines.running_engines()
-    for engine in running:
-        say(f"stopping {engine.name}'s engine: {engines.shut(engine)}")
-    say(f"stopped: {len(running)} learner engines, {ended} leftover learner processes")
-    return {"engines": len(running), "processes": ended}
+    stopped = stop_engines()
+    say(f"stopped: {stopped} learner engines, {ended} leftover learner processes")
+    return {"engines": stopped, "processes": ended}
 
 
 def remove_learners() -> int:
@@ -199,13 +197,18 @@ def refuse_a_second_class(state: Path) -> None:
             f"`kill {pid}`), then start the class again.")
 
 
+def stop_engines(whose: str = "") -> int:
+    """Stop every learner engine (their images stay); how many there were."""
+    running = engines.running_engines()
+    for engine in running:
+        say(f"stopping {engine.name}'s engine{whose}: {engines.shut(engine)}")
+    return len(running)
+
+
 def stop_left_engines() -> int:
-    """Stop the learner engines a class that was killed left running (their images stay), so
-    that each learner gets the kind of engine this class asks for; how many there were."""
-    left = engines.running_engines()
-    for engine in left:
-        say(f"stopping {engine.name}'s engine, left by an earlier class: {engines.shut(engine)}")
-    return len(left)
+    """Stop the learner engines a class that was killed left running, so that each learner
+    gets the kind of engine this class asks for."""
+    return stop_engines(", left by an earlier class")
 
 
 def engine_kind(requested: str) -> str:

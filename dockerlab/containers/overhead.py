@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import DockerLabError
-from ..images.base import find_static_busybox
+from ..images.base import BUSYBOX_IMAGE, find_static_busybox
 from .run import launch, remove_quietly
 
 
@@ -171,7 +171,7 @@ class Overhead:
     process_seconds: list[float] = field(default_factory=list)
     container_memory: list[MemoryReading] = field(default_factory=list)
     process_memory: list[MemoryReading] = field(default_factory=list)
-    image: str = "dockerlab/busybox:latest"
+    image: str = BUSYBOX_IMAGE
     busybox: str = "/usr/bin/busybox"
 
     @property
